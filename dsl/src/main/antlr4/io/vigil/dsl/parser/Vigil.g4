@@ -14,7 +14,7 @@ declaration
   ;
 
 toolDecl
-  : 'tool' name=IDENT '(' (param (',' param)*)? ')' ('->' returns=type)?
+  : 'tool' name=IDENT '(' (param (',' param)*)? ')' ('->' result=type)?
   ;
 
 param
