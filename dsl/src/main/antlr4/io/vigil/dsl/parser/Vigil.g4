@@ -6,6 +6,11 @@ policyFile
   : 'policy' name=IDENT declaration* EOF
   ;
 
+// Entry point for a single expression (tests, {expr} holes of rule messages).
+standaloneExpr
+  : expr EOF
+  ;
+
 declaration
   : toolDecl
   | groupDecl
@@ -119,6 +124,7 @@ STRING     : '"' ( '\\' . | ~["\\\r\n] )* '"' ;
 REGEX      : '/' ( '\\' . | ~[/\\\r\n] )+ '/' [a-z]* ;
 DURATION   : [0-9]+ ('ms' | 's' | 'm' | 'h' | 'd') ;
 NUMBER     : [0-9]+ ('.' [0-9]+)? ;
-IDENT      : [a-zA-Z] [a-zA-Z0-9_]* ;
+// A leading underscore marks a variable that is deliberately unused (`_` alone is the wildcard).
+IDENT      : [a-zA-Z_] [a-zA-Z0-9_]* ;
 COMMENT    : '#' ~[\r\n]* -> skip ;
 WS         : [ \t\r\n]+ -> skip ;
