@@ -1,0 +1,70 @@
+package io.vigil.solver;
+
+import io.vigil.dsl.tree.Policy;
+import io.vigil.solver.decision.Decision;
+import io.vigil.solver.eval.FastDecider;
+import io.vigil.solver.eval.Situation;
+import io.vigil.solver.ir.CompiledPolicy;
+import io.vigil.solver.ir.RuleCompiler;
+import io.vigil.solver.trace.Event;
+import io.vigil.solver.trace.History;
+import io.vigil.solver.z3.Z3Decider;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * The entry point for decisions on one checked policy. Verdicts come from the fast evaluator or
+ * from Z3 (the reference); allowed alternatives for a deny always come from Z3. Any internal error
+ * denies as an engine error (fail closed).
+ */
+public final class PolicyDecider implements AutoCloseable {
+  public enum Engine { FAST, Z3 }
+
+  private final CompiledPolicy policy;
+  private final FastDecider fast;
+  private final Z3Decider z3;
+
+  public PolicyDecider(Policy checkedPolicy, String version) {
+    this.policy = RuleCompiler.compile(checkedPolicy, version);
+    this.fast = new FastDecider(policy);
+    this.z3 = new Z3Decider(policy);
+  }
+
+  public CompiledPolicy policy() {
+    return policy;
+  }
+
+  public Decision decide(History history, Event.ToolCall call, Engine engine) {
+    Situation situation = situation(history, call);
+    try {
+      Decision decision = engine == Engine.FAST ? fast.decide(situation) : z3.decide(situation);
+      if (decision.allowed()) {
+        return decision;
+      }
+      return decision.withAlternatives(z3.alternatives(situation));
+    } catch (RuntimeException | LinkageError e) {
+      return Decision.engineError(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether a call whose {@code unknown} arguments are not produced yet can still be allowed. */
+  public boolean completable(History history, Event.ToolCall partial, Set<String> unknown) {
+    return z3.completable(situation(history, partial), unknown);
+  }
+
+  public String smt2(History history, Event.ToolCall call) {
+    return z3.smt2(situation(history, call));
+  }
+
+  /** {@code now} is the call's own time, else the wall clock. */
+  public static Situation situation(History history, Event.ToolCall call) {
+    BigDecimal now = call.time().orElseGet(() -> io.vigil.solver.trace.Timestamps.seconds(Instant.now()));
+    return new Situation(history, call, now);
+  }
+
+  @Override
+  public void close() {
+    z3.close();
+  }
+}

@@ -1,0 +1,49 @@
+package io.vigil.solver.trace;
+
+import io.vigil.solver.value.Value;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** One event of a session. {@code time} is seconds since the epoch, when the event carried one. */
+public sealed interface Event {
+  Optional<BigDecimal> time();
+
+  /** A tool call. Arguments an agent has not produced yet are absent from {@code args}. */
+  record ToolCall(String id, String tool, Map<String, Value> args, Optional<BigDecimal> time)
+      implements Event {
+    public ToolCall {
+      args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+    }
+  }
+
+  /**
+   * The result of a tool call: {@code output} when it succeeded, {@code error} when it failed.
+   * {@code args} are those of the call it answers (linked when the result enters a history).
+   */
+  record ToolResult(
+      String id,
+      String tool,
+      Optional<Value> output,
+      Optional<String> error,
+      Map<String, Value> args,
+      Optional<BigDecimal> time)
+      implements Event {
+    public ToolResult {
+      args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+    }
+
+    public boolean ok() {
+      return error.isEmpty();
+    }
+
+    public ToolResult withArgs(Map<String, Value> callArgs) {
+      return new ToolResult(id, tool, output, error, callArgs, time);
+    }
+  }
+
+  record UserMessage(String text, Optional<BigDecimal> time) implements Event {}
+
+  record AssistantMessage(String text, Optional<BigDecimal> time) implements Event {}
+}

@@ -1,0 +1,130 @@
+package io.vigil.solver.z3;
+
+import com.microsoft.z3.BoolExpr;
+import com.microsoft.z3.CharSort;
+import com.microsoft.z3.Constructor;
+import com.microsoft.z3.Context;
+import com.microsoft.z3.DatatypeSort;
+import com.microsoft.z3.Expr;
+import com.microsoft.z3.FuncDecl;
+import com.microsoft.z3.RealExpr;
+import com.microsoft.z3.RealSort;
+import com.microsoft.z3.SeqExpr;
+import com.microsoft.z3.SeqSort;
+import com.microsoft.z3.Sort;
+import io.vigil.solver.value.Value;
+
+/**
+ * The Z3 sort of scalar values: {@code Val = vstr(String) | vnum(Real) | vbool(Bool) | vnull |
+ * vabsent}. Lists and objects stay structured on the Java side ({@link Sym}).
+ */
+final class Z3Values {
+  final Context ctx;
+  final DatatypeSort<Object> sort;
+  final FuncDecl<DatatypeSort<Object>> vstr;
+  final FuncDecl<DatatypeSort<Object>> vnum;
+  final FuncDecl<DatatypeSort<Object>> vbool;
+  final Expr<DatatypeSort<Object>> vnull;
+  final Expr<DatatypeSort<Object>> vabsent;
+  private final FuncDecl<?>[] testers = new FuncDecl<?>[5];
+  private final FuncDecl<?> strOf;
+  private final FuncDecl<?> numOf;
+  private final FuncDecl<?> boolOf;
+
+  @SuppressWarnings("unchecked")
+  Z3Values(Context ctx) {
+    this.ctx = ctx;
+    Constructor<Object> str = ctx.mkConstructor("vstr", "is_str", new String[] {"str"}, new Sort[] {ctx.mkStringSort()}, null);
+    Constructor<Object> num = ctx.mkConstructor("vnum", "is_num", new String[] {"num"}, new Sort[] {ctx.mkRealSort()}, null);
+    Constructor<Object> bool = ctx.mkConstructor("vbool", "is_bool", new String[] {"bool"}, new Sort[] {ctx.mkBoolSort()}, null);
+    Constructor<Object> nul = ctx.mkConstructor("vnull", "is_null", null, null, null);
+    Constructor<Object> absent = ctx.mkConstructor("vabsent", "is_absent", null, null, null);
+    sort = ctx.mkDatatypeSort("Val", new Constructor[] {str, num, bool, nul, absent});
+    vstr = str.ConstructorDecl();
+    vnum = num.ConstructorDecl();
+    vbool = bool.ConstructorDecl();
+    vnull = (Expr<DatatypeSort<Object>>) ctx.mkApp(nul.ConstructorDecl());
+    vabsent = (Expr<DatatypeSort<Object>>) ctx.mkApp(absent.ConstructorDecl());
+    Constructor<Object>[] all = new Constructor[] {str, num, bool, nul, absent};
+    for (int i = 0; i < all.length; i++) {
+      testers[i] = all[i].getTesterDecl();
+    }
+    strOf = str.getAccessorDecls()[0];
+    numOf = num.getAccessorDecls()[0];
+    boolOf = bool.getAccessorDecls()[0];
+  }
+
+  /** A Z3 string literal; characters Z3 would read as escapes are encoded. */
+  static SeqExpr<CharSort> string(Context ctx, String s) {
+    StringBuilder out = new StringBuilder();
+    s.codePoints().forEach(cp -> {
+      if (cp >= 0x20 && cp < 0x7f && cp != '\\') {
+        out.appendCodePoint(cp);
+      } else {
+        out.append("\\u{").append(Integer.toHexString(cp)).append('}');
+      }
+    });
+    return ctx.mkString(out.toString());
+  }
+
+  @SuppressWarnings("unchecked")
+  Expr<DatatypeSort<Object>> literal(Value v) {
+    if (v instanceof Value.Str s) {
+      return (Expr<DatatypeSort<Object>>) ctx.mkApp(vstr, string(ctx, s.value()));
+    }
+    if (v instanceof Value.Num n) {
+      return (Expr<DatatypeSort<Object>>) ctx.mkApp(vnum, ctx.mkReal(n.value().toPlainString()));
+    }
+    if (v instanceof Value.Bool b) {
+      return (Expr<DatatypeSort<Object>>) ctx.mkApp(vbool, ctx.mkBool(b.value()));
+    }
+    if (v instanceof Value.Null) {
+      return vnull;
+    }
+    return vabsent;
+  }
+
+  @SuppressWarnings("unchecked")
+  Expr<DatatypeSort<Object>> num(Expr<RealSort> r) {
+    return (Expr<DatatypeSort<Object>>) ctx.mkApp(vnum, r);
+  }
+
+  @SuppressWarnings("unchecked")
+  Expr<DatatypeSort<Object>> str(Expr<SeqSort<CharSort>> s) {
+    return (Expr<DatatypeSort<Object>>) ctx.mkApp(vstr, s);
+  }
+
+  @SuppressWarnings("unchecked")
+  Expr<DatatypeSort<Object>> bool(BoolExpr b) {
+    return (Expr<DatatypeSort<Object>>) ctx.mkApp(vbool, b);
+  }
+
+  BoolExpr isStr(Expr<?> v) {
+    return (BoolExpr) ctx.mkApp(testers[0], v);
+  }
+
+  BoolExpr isNum(Expr<?> v) {
+    return (BoolExpr) ctx.mkApp(testers[1], v);
+  }
+
+  BoolExpr isBool(Expr<?> v) {
+    return (BoolExpr) ctx.mkApp(testers[2], v);
+  }
+
+  BoolExpr isAbsent(Expr<?> v) {
+    return (BoolExpr) ctx.mkApp(testers[4], v);
+  }
+
+  @SuppressWarnings("unchecked")
+  SeqExpr<CharSort> strOf(Expr<?> v) {
+    return (SeqExpr<CharSort>) ctx.mkApp(strOf, v);
+  }
+
+  RealExpr numOf(Expr<?> v) {
+    return (RealExpr) ctx.mkApp(numOf, v);
+  }
+
+  BoolExpr boolOf(Expr<?> v) {
+    return (BoolExpr) ctx.mkApp(boolOf, v);
+  }
+}
