@@ -2,15 +2,19 @@ package io.vigil.solver;
 
 import io.vigil.dsl.tree.Policy;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.eval.Evaluator;
 import io.vigil.solver.eval.FastDecider;
 import io.vigil.solver.eval.Situation;
 import io.vigil.solver.ir.CompiledPolicy;
+import io.vigil.solver.ir.CompiledRule;
 import io.vigil.solver.ir.RuleCompiler;
 import io.vigil.solver.trace.Event;
 import io.vigil.solver.trace.History;
 import io.vigil.solver.z3.Z3Decider;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -51,6 +55,21 @@ public final class PolicyDecider implements AutoCloseable {
   /** Whether a call whose {@code unknown} arguments are not produced yet can still be allowed. */
   public boolean completable(History history, Event.ToolCall partial, Set<String> unknown) {
     return z3.completable(situation(history, partial), unknown);
+  }
+
+  /**
+   * The rules whose trigger (and {@code when} condition) matches the call, whether or not their
+   * requirement holds; evaluated with the fast evaluator. Used for test coverage.
+   */
+  public List<String> triggeredRules(History history, Event.ToolCall call) {
+    Situation situation = situation(history, call);
+    List<String> triggered = new ArrayList<>();
+    for (CompiledRule rule : policy.rules()) {
+      if (new Evaluator(situation, rule.variables()).holds(rule.triggered())) {
+        triggered.add(rule.name());
+      }
+    }
+    return triggered;
   }
 
   public String smt2(History history, Event.ToolCall call) {
