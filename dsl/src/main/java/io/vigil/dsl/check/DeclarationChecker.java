@@ -20,9 +20,9 @@ final class DeclarationChecker {
   }
 
   void check() {
-    Map<String, SourcePosition> targets = new HashMap<>();
+    Map<String, SourcePosition> tools = new HashMap<>();
     for (Policy.ToolDecl tool : policy.tools()) {
-      declare(targets, "tool", tool.name(), tool.position());
+      declare(tools, "tool", tool.name(), tool.position());
       builtinClash("tool", tool.name(), tool.position());
       Map<String, SourcePosition> params = new HashMap<>();
       for (Policy.Param param : tool.params()) {
@@ -33,8 +33,15 @@ final class DeclarationChecker {
         }
       }
     }
+    Map<String, SourcePosition> groups = new HashMap<>();
     for (Policy.GroupDecl group : policy.groups()) {
-      declare(targets, "group", group.name(), group.position());
+      SourcePosition tool = tools.get(group.name());
+      if (tool != null) {
+        reporter.error(group.position(), "group '" + group.name() + "' has the same name as tool '"
+            + group.name() + "' (line " + tool.line() + ")");
+      } else {
+        declare(groups, "group", group.name(), group.position());
+      }
       builtinClash("group", group.name(), group.position());
       for (String member : group.members()) {
         if (policy.tool(member).isEmpty() && policy.group(member).isEmpty()) {

@@ -97,6 +97,9 @@ final class ErrorMessages {
     if (names.size() == 1) {
       return names.get(0);
     }
+    if (names.size() == 2) {
+      return names.get(0) + " or " + names.get(1);
+    }
     List<String> shown = names.size() > MAX_LISTED ? names.subList(0, MAX_LISTED) : names;
     String list = String.join(", ", shown);
     return "one of " + list + (names.size() > MAX_LISTED ? ", ..." : "");
