@@ -261,7 +261,7 @@ class PolicyCheckerTest {
     assertEquals(List.of("c.vigil:9:13: error: cannot compare string with number"),
         rules("rule r:\n  before get(o)\n  require o <= 1\n"));
     assertEquals(List.of("c.vigil:9:16: error: cannot order bool values with '<'"),
-        rules("rule r:\n  before get(o)\n  require true < false\n"));
+        rules("rule r:\n  before get(_)\n  require true < false\n"));
     assertEquals(List.of("c.vigil:9:13: error: 'matches' needs a string, got number"),
         rules("rule r:\n  before pay(n, _)\n  require n matches /1/\n"));
     assertEquals(List.of("c.vigil:9:15: error: function 'len' needs a list, a string or an object, got number"),
