@@ -1,0 +1,15 @@
+package io.vigil.guard.cli;
+
+import io.vigil.solver.PolicyDecider;
+
+/** Values of {@code --engine}: the fast evaluator, or Z3 (the reference). */
+enum EngineOption {
+  fast(PolicyDecider.Engine.FAST),
+  z3(PolicyDecider.Engine.Z3);
+
+  final PolicyDecider.Engine engine;
+
+  EngineOption(PolicyDecider.Engine engine) {
+    this.engine = engine;
+  }
+}

@@ -1,0 +1,67 @@
+package io.vigil.guard.cli;
+
+import io.vigil.dsl.LoadedPolicy;
+import io.vigil.dsl.PolicyLoader;
+import io.vigil.solver.trace.Trace;
+import io.vigil.solver.trace.TraceReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Finding and reading the files the verbs are given. */
+final class Inputs {
+  static final String POLICY_SUFFIX = ".vigil";
+  static final String TRACE_SUFFIX = ".jsonl";
+
+  private Inputs() {}
+
+  /**
+   * Each argument that is a file, and every file ending in {@code suffix} under each argument that
+   * is a directory (recursively, sorted).
+   */
+  static List<Path> expand(List<Path> arguments, String suffix) {
+    List<Path> files = new ArrayList<>();
+    for (Path argument : arguments) {
+      if (Files.isDirectory(argument)) {
+        files.addAll(walk(argument, suffix));
+      } else if (Files.isRegularFile(argument)) {
+        files.add(argument);
+      } else {
+        throw new CliException(argument + ": no such file or directory");
+      }
+    }
+    return files;
+  }
+
+  /** Every regular file ending in {@code suffix} under {@code dir}, sorted by path. */
+  static List<Path> walk(Path dir, String suffix) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      return paths
+          .filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static LoadedPolicy policy(Path file) {
+    requireFile(file);
+    return PolicyLoader.load(file);
+  }
+
+  static Trace trace(Path file) {
+    requireFile(file);
+    return TraceReader.read(file);
+  }
+
+  private static void requireFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException(file + ": no such file");
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package io.vigil.guard.cli;
+
+/** Values of {@code --format}. */
+enum OutputFormat {
+  text,
+  json
+}
