@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       ReplayCommand.class,
       TestCommand.class,
       CompileCommand.class,
+      FmtCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -205,6 +205,35 @@ class VigilCommandTest {
   }
 
   @Test
+  void fmtChecksAndWrites(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("shop.vigil");
+    Files.writeString(file, Files.readString(Path.of(POLICY)).replace("\n\n", "\n").replace("  require", "    require"));
+    assertEquals(1, vigil("fmt", "--check", file.toString()).exit());
+    Result write = vigil("fmt", "--write", file.toString());
+    assertEquals(0, write.exit(), write.err());
+    assertEquals(Files.readString(Path.of(POLICY)), Files.readString(file));
+    assertEquals(0, vigil("fmt", "--check", file.toString()).exit());
+    assertEquals(2, vigil("fmt", "--check", "--write", file.toString()).exit());
+  }
+
+  @Test
+  void fmtWriteRefusesToDropComments(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.vigil");
+    String source = "policy c\n# a comment\ntool t(x: string) -> json\n";
+    Files.writeString(file, source);
+    Result r = vigil("fmt", "--write", file.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("c.vigil: not rewritten"), r.err());
+    assertEquals(source, Files.readString(file));
+  }
+
+  @Test
+  void aHashInsideAStringIsNotAComment() {
+    assertFalse(FmtCommand.hasComments("policy p\nlet x = \"#W1\"\n"));
+    assertTrue(FmtCommand.hasComments("policy p\nlet x = \"#W1\" # note\n"));
+  }
+
+  @Test
   void versionPrintsTheProjectVersion() {
     Result r = vigil("version");
     assertEquals(0, r.exit());
