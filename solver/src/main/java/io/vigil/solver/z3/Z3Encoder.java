@@ -55,7 +55,15 @@ final class Z3Encoder {
       return ctx.mkNot(formula(n.operand()));
     }
     if (f instanceof Formula.And a) {
-      return and(a.operands().stream().map(this::formula).toList());
+      List<BoolExpr> parts = new ArrayList<>();
+      for (Formula x : a.operands()) {
+        BoolExpr part = formula(x);
+        if (part.isFalse()) {
+          return part; // e.g. `previous` at position 0: the rest refers to no event
+        }
+        parts.add(part);
+      }
+      return and(parts);
     }
     if (f instanceof Formula.Or o) {
       return or(o.operands().stream().map(this::formula).toList());
@@ -137,6 +145,9 @@ final class Z3Encoder {
     }
     if (t instanceof Term.ArgOf a) {
       int p = position(a.pos());
+      if (p < 0) {
+        return absent();
+      }
       Map<String, Value> args = EventMatch.args(situation.event(p));
       if (args.containsKey(a.param())) {
         return lift(args.get(a.param()));
@@ -147,9 +158,15 @@ final class Z3Encoder {
       return absent();
     }
     if (t instanceof Term.Payload p) {
+      if (position(p.pos()) < 0) {
+        return absent();
+      }
       return lift(EventMatch.payload(situation.event(position(p.pos())), p.kind()));
     }
     if (t instanceof Term.TimeOf time) {
+      if (position(time.pos()) < 0) {
+        return absent();
+      }
       return lift(Value.of(situation.time(position(time.pos()))));
     }
     if (t instanceof Term.ElemVar v) {
@@ -506,7 +523,7 @@ final class Z3Encoder {
       return ctx.mkFalse();
     }
     try {
-      return ctx.mkAnd(val.isStr(s.expr()), ctx.mkInRe(val.strOf(s.expr()), RegexTranslator.translate(ctx, m.regex(), m.ignoreCase())));
+      return ctx.mkAnd(val.isStr(s.expr()), ctx.mkInRe(val.strOf(s.expr()), val.regex(m.regex(), m.ignoreCase())));
     } catch (RegexTranslator.Unsupported e) {
       if (s.known() != null) {
         // e.g. \b: Z3 has no word boundaries; a literal subject is matched by java.util.regex
@@ -584,12 +601,32 @@ final class Z3Encoder {
     return (RealExpr) ctx.mkAdd(array);
   }
 
+  /** Conjunction without the literal trues; a literal false decides it. */
   private BoolExpr and(List<BoolExpr> xs) {
-    return xs.size() == 1 ? xs.get(0) : ctx.mkAnd(xs.toArray(new BoolExpr[0]));
+    List<BoolExpr> kept = new ArrayList<>();
+    for (BoolExpr x : xs) {
+      if (x.isFalse()) {
+        return x;
+      }
+      if (!x.isTrue()) {
+        kept.add(x);
+      }
+    }
+    return kept.isEmpty() ? ctx.mkTrue() : kept.size() == 1 ? kept.get(0) : ctx.mkAnd(kept.toArray(new BoolExpr[0]));
   }
 
+  /** Disjunction without the literal falses; a literal true decides it. */
   private BoolExpr or(List<BoolExpr> xs) {
-    return xs.size() == 1 ? xs.get(0) : ctx.mkOr(xs.toArray(new BoolExpr[0]));
+    List<BoolExpr> kept = new ArrayList<>();
+    for (BoolExpr x : xs) {
+      if (x.isTrue()) {
+        return x;
+      }
+      if (!x.isFalse()) {
+        kept.add(x);
+      }
+    }
+    return kept.isEmpty() ? ctx.mkFalse() : kept.size() == 1 ? kept.get(0) : ctx.mkOr(kept.toArray(new BoolExpr[0]));
   }
 
   private Expr<DatatypeSort<Object>> uf(String name, Expr<DatatypeSort<Object>> arg) {

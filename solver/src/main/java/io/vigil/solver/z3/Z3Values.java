@@ -54,6 +54,19 @@ final class Z3Values {
     boolOf = bool.getAccessorDecls()[0];
   }
 
+  private final java.util.Map<String, com.microsoft.z3.ReExpr<SeqSort<CharSort>>> regexes = new java.util.HashMap<>();
+
+  /** Regexes are translated once per context: translation builds many terms. */
+  com.microsoft.z3.ReExpr<SeqSort<CharSort>> regex(String regex, boolean ignoreCase) {
+    String key = (ignoreCase ? "i/" : "/") + regex;
+    com.microsoft.z3.ReExpr<SeqSort<CharSort>> re = regexes.get(key);
+    if (re == null) {
+      re = RegexTranslator.translate(ctx, regex, ignoreCase);
+      regexes.put(key, re);
+    }
+    return re;
+  }
+
   /** A Z3 string literal; characters Z3 would read as escapes are encoded. */
   static SeqExpr<CharSort> string(Context ctx, String s) {
     StringBuilder out = new StringBuilder();
