@@ -122,7 +122,7 @@ final class ReplayCommand extends Verb {
     long allowed = views.stream().filter(v -> v.verdict().equals("allow")).count();
     long denied = views.stream().filter(v -> v.verdict().equals("deny")).count();
     long errors = views.size() - allowed - denied;
-    return views.size() + " calls, " + allowed + " allowed, " + denied + " denied"
+    return views.size() + (views.size() == 1 ? " call, " : " calls, ") + allowed + " allowed, " + denied + " denied"
         + (errors > 0 ? ", " + errors + " engine errors" : "");
   }
 }
