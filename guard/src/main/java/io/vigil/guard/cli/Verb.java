@@ -20,6 +20,9 @@ abstract class Verb implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   /** Runs the verb; returns its exit code. */
   abstract int run() throws Exception;
 

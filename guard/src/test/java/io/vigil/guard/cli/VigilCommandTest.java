@@ -165,6 +165,15 @@ class VigilCommandTest {
   }
 
   @Test
+  void everyVerbHasHelp() {
+    for (String verb : List.of("check", "replay", "test", "compile", "fmt", "version")) {
+      Result r = vigil(verb, "--help");
+      assertEquals(0, r.exit(), verb);
+      assertTrue(r.out().startsWith("Usage: vigil " + verb), r.out());
+    }
+  }
+
+  @Test
   void compilePrintsSmt2ForTheLastCall() {
     Result r = vigil("compile", "--smt2", "--policy", POLICY, "--trace", SUITE + "tests/pay_with_paypal.jsonl");
     assertEquals(0, r.exit(), r.err());
