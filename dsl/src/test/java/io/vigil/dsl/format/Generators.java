@@ -18,8 +18,9 @@ import net.jqwik.api.Combinators;
 
 /**
  * Random well-formed trees in the form the parser produces: numbers are never negative (the parser
- * reads {@code -1} as a negation), regexes hold no {@code \\/} (read as {@code /}), a message never has two text parts in a row or an empty one, a
- * call pattern never names a built-in function, message patterns name no tool.
+ * reads {@code -1} as a negation), regex bodies hold no escaped slash (the parser unescapes it), a
+ * message never has two text parts in a row or an empty one, a call pattern never names a built-in
+ * function and message patterns name no tool.
  */
 final class Generators {
   private static final SourcePosition P = SourcePosition.NONE;
