@@ -21,6 +21,17 @@ final class ExprFormatter {
     return formatter.out.toString();
   }
 
+  /**
+   * One operand of a chain of {@code op}: the first is a left operand, the others right operands,
+   * the last of them at the end of the expression.
+   */
+  static String chainOperand(Expr.BinaryOp op, Expr operand, boolean first, boolean last) {
+    ExprFormatter formatter = new ExprFormatter();
+    int precedence = Precedence.of(op);
+    formatter.write(operand, first ? precedence : precedence + 1, last);
+    return formatter.out.toString();
+  }
+
   /** An expression between delimiters (a clause, an argument, a list element, parentheses). */
   private void top(Expr expr) {
     write(expr, Precedence.OPEN, true);

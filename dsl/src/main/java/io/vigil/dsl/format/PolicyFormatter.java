@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  */
 public final class PolicyFormatter {
   private static final String INDENT = "  ";
+  private static final String CONTINUATION = "    ";
+  private static final int WIDTH = 100;
 
   private PolicyFormatter() {}
 
@@ -54,10 +56,43 @@ public final class PolicyFormatter {
     List<String> lines = new ArrayList<>();
     lines.add("rule " + rule.name() + ":");
     lines.add(INDENT + "before " + ExprFormatter.pattern(rule.trigger()));
-    rule.condition().ifPresent(c -> lines.add(INDENT + "when " + format(c)));
-    lines.add(INDENT + "require " + format(rule.requirement()));
+    rule.condition().ifPresent(c -> lines.add(clause("when", c)));
+    lines.add(clause("require", rule.requirement()));
     rule.because().ifPresent(m -> lines.add(INDENT + "because \"" + message(m) + "\""));
     return lines(lines);
+  }
+
+  /**
+   * {@code keyword expr}; a long top-level chain of {@code and} (or {@code or}) is broken before
+   * each operator.
+   */
+  private static String clause(String keyword, Expr expr) {
+    String line = INDENT + keyword + " " + format(expr);
+    if (line.length() <= WIDTH
+        || !(expr instanceof Expr.Binary binary)
+        || (binary.op() != Expr.BinaryOp.AND && binary.op() != Expr.BinaryOp.OR)) {
+      return line;
+    }
+    List<Expr> operands = new ArrayList<>();
+    flatten(binary.op(), expr, operands);
+    StringBuilder out = new StringBuilder(INDENT).append(keyword).append(' ');
+    for (int i = 0; i < operands.size(); i++) {
+      if (i > 0) {
+        out.append('\n').append(INDENT).append(CONTINUATION).append(binary.op().symbol).append(' ');
+      }
+      out.append(ExprFormatter.chainOperand(binary.op(), operands.get(i), i == 0, i == operands.size() - 1));
+    }
+    return out.toString();
+  }
+
+  /** The operands of a left-nested chain {@code ((a op b) op c)}: a, b, c. */
+  private static void flatten(Expr.BinaryOp op, Expr expr, List<Expr> operands) {
+    if (expr instanceof Expr.Binary binary && binary.op() == op) {
+      flatten(op, binary.left(), operands);
+      operands.add(binary.right());
+    } else {
+      operands.add(expr);
+    }
   }
 
   private static String message(Policy.Message message) {
