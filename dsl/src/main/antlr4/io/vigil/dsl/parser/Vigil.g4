@@ -119,7 +119,8 @@ primary
   | IDENT                                                     # variableRef
   ;
 
-// A rule message or a string literal may hold {expr} holes; AstBuilder parses them.
+// A rule's `because` string may hold {expr} holes ({{ and }} are literal braces); AstBuilder
+// parses them. Other string literals are plain text.
 STRING     : '"' ( '\\' . | ~["\\\r\n] )* '"' ;
 REGEX      : '/' ( '\\' . | ~[/\\\r\n] )+ '/' [a-z]* ;
 DURATION   : [0-9]+ ('ms' | 's' | 'm' | 'h' | 'd') ;
