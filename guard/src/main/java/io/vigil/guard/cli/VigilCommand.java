@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       TestCommand.class,
       CompileCommand.class,
       FmtCommand.class,
+      ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },

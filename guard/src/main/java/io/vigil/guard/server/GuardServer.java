@@ -1,0 +1,123 @@
+package io.vigil.guard.server;
+
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.vigil.guard.audit.DecisionLog;
+import io.vigil.guard.policy.PolicyRegistry;
+import io.vigil.guard.session.CheckOutcome;
+import io.vigil.guard.session.SessionRegistry;
+import io.vigil.guard.store.EventStore;
+import io.vigil.guard.v1.GuardGrpc;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The sidecar: the Guard service, standard health checking ({@code grpc.health.v1.Health}; the
+ * overall status and {@code vigil.guard.v1.Guard} are SERVING while it runs) and server
+ * reflection (v1 and v1alpha), over one Netty server. Owns the store, the policy registry and
+ * the decision log it is given, and closes them on {@link #close}.
+ */
+public final class GuardServer implements AutoCloseable {
+  private static final Logger log = Logger.getLogger(GuardServer.class.getName());
+
+  /** Requests up to this many bytes reach the service, which answers larger ones INVALID_ARGUMENT. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 4 << 20;
+  public static final int DEFAULT_MAX_EVENTS_PER_REQUEST = 1000;
+
+  /** What to serve. {@code port} 0 picks a free port. */
+  public record Config(String host, int port, CheckOutcome.Mode mode, int maxRequestBytes, int maxEventsPerRequest) {
+    public static Config defaults(int port) {
+      return new Config("127.0.0.1", port, CheckOutcome.Mode.ENFORCE, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_EVENTS_PER_REQUEST);
+    }
+
+    public Config withMode(CheckOutcome.Mode m) {
+      return new Config(host, port, m, maxRequestBytes, maxEventsPerRequest);
+    }
+
+    public Config withHost(String h) {
+      return new Config(h, port, mode, maxRequestBytes, maxEventsPerRequest);
+    }
+  }
+
+  private final Server server;
+  private final HealthStatusManager health;
+  private final EventStore store;
+  private final PolicyRegistry policies;
+  private final DecisionLog decisions;
+
+  private GuardServer(Server server, HealthStatusManager health, EventStore store, PolicyRegistry policies,
+      DecisionLog decisions) {
+    this.server = server;
+    this.health = health;
+    this.store = store;
+    this.policies = policies;
+    this.decisions = decisions;
+  }
+
+  public static GuardServer start(Config config, EventStore store, PolicyRegistry policies, DecisionLog decisions)
+      throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    SessionRegistry sessions = new SessionRegistry(store, policies);
+    GuardService service = new GuardService(sessions, decisions, config.mode(),
+        new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest()));
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .addService(service)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(legacyReflection())
+        // larger than the service's own limit, so that an oversized request gets INVALID_ARGUMENT
+        // naming its field; beyond this the transport answers RESOURCE_EXHAUSTED
+        .maxInboundMessageSize(Math.max(config.maxRequestBytes() * 2, 1 << 20))
+        .build()
+        .start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(GuardGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    return new GuardServer(server, health, store, policies, decisions);
+  }
+
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Stops taking calls (health NOT_SERVING first), lets calls in flight finish for up to {@code
+   * grace}, then closes the store, the policies and the decision log.
+   */
+  public void shutdown(Duration grace) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warning("calls still running after " + grace.toSeconds() + " s; cancelling them");
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    decisions.close();
+    policies.close();
+    store.close();
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,121 @@
+package io.vigil.guard.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.guard.policy.ActivePolicy;
+import io.vigil.guard.store.EventStore;
+import io.vigil.guard.store.SessionInfo;
+import io.vigil.guard.store.StoredEvent;
+import io.vigil.solver.PolicyDecider;
+import io.vigil.solver.decision.Decision;
+import io.vigil.solver.trace.Event;
+import io.vigil.solver.trace.History;
+import io.vigil.solver.trace.TraceReader;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * One session: its id, policy name and a cache of its history. Every operation that reads the
+ * history runs inside {@link EventStore#inSession} (the store's per-session lock, shared by every
+ * replica), after taking this process's lock for the session (so threads of one process queue
+ * here, not in the store). Inside, the cache first catches up with events other processes
+ * appended, then the operation decides and appends; appended events enter the cache on the next
+ * operation, read back from the store, so the cache only ever holds committed events.
+ */
+public final class Session {
+  private final String id;
+  private final String policyName;
+  private final EventStore store;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final History history = new History();
+  private long length;
+
+  Session(SessionInfo info, EventStore store) {
+    this.id = info.id();
+    this.policyName = info.policy();
+    this.store = store;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String policyName() {
+    return policyName;
+  }
+
+  /**
+   * Decides a candidate call (its JSON has a time) and, when {@code record} and the caller may
+   * proceed, appends it in the same atomic step. {@code call} was validated against {@code
+   * policy}. Nothing is appended once {@code deadline} has passed.
+   */
+  public CheckOutcome check(ActivePolicy policy, Event.ToolCall call, ObjectNode callJson, boolean record,
+      CheckOutcome.Mode mode, Deadline deadline) {
+    return locked(deadline, tx -> {
+      long start = System.nanoTime();
+      Decision decision = decide(policy, history, call);
+      CheckOutcome probe = new CheckOutcome(id, call, callJson.toString(), policy, decision, mode, false, -1, 0);
+      boolean append = record && probe.allowed();
+      long seq = -1;
+      if (append) {
+        deadline.check("the decision was made after the deadline; the call was not recorded");
+        seq = tx.append(List.of(callJson.toString())).get(0);
+      }
+      long micros = (System.nanoTime() - start) / 1000;
+      return new CheckOutcome(id, call, callJson.toString(), policy, decision, mode, append, seq, micros);
+    });
+  }
+
+  /** The decision for a call without recording anything; any exception denies as an engine error. */
+  static Decision decide(ActivePolicy policy, History history, Event.ToolCall call) {
+    try {
+      return policy.decider().decide(history, call, PolicyDecider.Engine.FAST);
+    } catch (RuntimeException | LinkageError e) {
+      return Decision.engineError(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** Appends validated events (each trace JSON with a time), all or nothing; returns their sequence numbers. */
+  public List<Long> record(List<ObjectNode> events, Deadline deadline) {
+    return locked(deadline, tx -> {
+      deadline.check("the deadline passed before the events were recorded");
+      return tx.append(events.stream().map(ObjectNode::toString).toList());
+    });
+  }
+
+  /** A copy of the committed history, caught up with the store. */
+  public History snapshot(Deadline deadline) {
+    return locked(deadline, tx -> history.copy());
+  }
+
+  private <T> T locked(Deadline deadline, Function<EventStore.SessionTx, T> work) {
+    try {
+      if (!lock.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+        throw new GuardException(GuardException.Code.DEADLINE_EXCEEDED, "",
+            "session " + id + " was busy until the deadline");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GuardException(GuardException.Code.CANCELLED, "", "interrupted");
+    }
+    try {
+      return store.inSession(id, tx -> {
+        catchUp(tx);
+        return work.apply(tx);
+      });
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void catchUp(EventStore.SessionTx tx) {
+    for (StoredEvent stored : tx.events(length)) {
+      if (stored.seq() != length) {
+        throw new IllegalStateException("session " + id + ": expected event " + length + ", store gave " + stored.seq());
+      }
+      history.append(TraceReader.event(EventJson.stored(stored.json()), "session " + id, (int) stored.seq() + 1));
+      length++;
+    }
+  }
+}
