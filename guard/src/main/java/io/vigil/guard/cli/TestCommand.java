@@ -35,7 +35,8 @@ final class TestCommand extends Verb {
       description = "Fail unless every rule has a test that it denies and a test where it triggers and allows.")
   boolean requireCoverage;
 
-  @Option(names = "--engine", defaultValue = "fast", paramLabel = "fast|z3", description = "Decide with the fast evaluator (default) or Z3.")
+  @Option(names = "--engine", defaultValue = "incremental", paramLabel = "incremental|fast|z3",
+      description = "Decide with the incremental monitor (default), the scanning evaluator or Z3.")
   EngineOption engine;
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "text or json.")

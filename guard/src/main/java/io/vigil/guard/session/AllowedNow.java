@@ -88,7 +88,7 @@ public final class AllowedNow {
         }
       }
       return new Allowance(tool.name(), true, constraints, List.of(), Optional.empty());
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
       return new Allowance(tool.name(), false, List.of(), List.of(),
           Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }

@@ -71,8 +71,9 @@ public final class Session {
   static Decision decide(ActivePolicy policy, History history, Event.ToolCall call) {
     try {
       return policy.decider().decide(history, call, PolicyDecider.Engine.FAST);
-    } catch (RuntimeException | LinkageError e) {
-      return Decision.engineError(e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      // e.g. a regex that recurses too deeply on a long argument: fail closed, as an engine error
+      return Decision.engineError(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
   }
 

@@ -112,7 +112,7 @@ class VigilCommandTest {
 
   @Test
   void replayOfAnAllowedTraceExits0WithZ3Too() {
-    for (String engine : List.of("fast", "z3")) {
+    for (String engine : List.of("incremental", "fast", "z3")) {
       Result r = vigil("replay", "--policy", POLICY, "--trace", SUITE + "tests/allowed_flow.jsonl", "--engine", engine);
       assertEquals(0, r.exit(), engine + ": " + r.out() + r.err());
       assertTrue(r.out().contains("3 calls, 3 allowed, 0 denied"), r.out());
