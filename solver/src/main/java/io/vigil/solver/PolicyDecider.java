@@ -8,6 +8,8 @@ import io.vigil.solver.eval.Situation;
 import io.vigil.solver.ir.CompiledPolicy;
 import io.vigil.solver.ir.CompiledRule;
 import io.vigil.solver.ir.RuleCompiler;
+import io.vigil.solver.monitor.Monitor;
+import io.vigil.solver.monitor.MonitorPlan;
 import io.vigil.solver.trace.Event;
 import io.vigil.solver.trace.History;
 import io.vigil.solver.z3.Z3Decider;
@@ -23,16 +25,57 @@ import java.util.Set;
  * denies as an engine error (fail closed).
  */
 public final class PolicyDecider implements AutoCloseable {
-  public enum Engine { FAST, Z3 }
+  /**
+   * FAST: the evaluator, scanning the history. Z3: the reference. INCREMENTAL: the same evaluation
+   * with position quantifiers served from a session {@link Monitor}'s indexes (see {@link
+   * #decide(Monitor, Event.ToolCall)}; given a bare {@link History}, a monitor is built from it).
+   */
+  public enum Engine { FAST, Z3, INCREMENTAL }
 
   private final CompiledPolicy policy;
   private final FastDecider fast;
   private final Z3Decider z3;
+  private final MonitorPlan monitorPlan;
 
   public PolicyDecider(Policy checkedPolicy, String version) {
+    this(checkedPolicy, version, MonitorPlan.DEFAULT_INDEX_FROM);
+  }
+
+  /** {@code indexFrom}: the history length from which session monitors index (0: always). */
+  public PolicyDecider(Policy checkedPolicy, String version, int indexFrom) {
     this.policy = RuleCompiler.compile(checkedPolicy, version);
     this.fast = new FastDecider(policy);
     this.z3 = new Z3Decider(policy);
+    this.monitorPlan = MonitorPlan.of(policy, indexFrom);
+  }
+
+  /** A new session: an empty history with the indexes this policy's rules need. */
+  public Monitor newMonitor() {
+    return monitorPlan.newMonitor();
+  }
+
+  public MonitorPlan monitorPlan() {
+    return monitorPlan;
+  }
+
+  /**
+   * Decides a call on a session kept by a {@link Monitor} of this decider (the incremental
+   * engine). The caller appends the session's events to the monitor, an allowed call included.
+   */
+  public Decision decide(Monitor monitor, Event.ToolCall call) {
+    if (monitor.plan() != monitorPlan) {
+      throw new IllegalArgumentException("the monitor belongs to another policy decider");
+    }
+    Situation situation = situation(monitor.history(), call);
+    try {
+      Decision decision = monitor.decide(situation);
+      if (decision.allowed()) {
+        return decision;
+      }
+      return decision.withAlternatives(z3.alternatives(situation));
+    } catch (RuntimeException | LinkageError e) {
+      return Decision.engineError(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
   }
 
   public CompiledPolicy policy() {
@@ -40,6 +83,9 @@ public final class PolicyDecider implements AutoCloseable {
   }
 
   public Decision decide(History history, Event.ToolCall call, Engine engine) {
+    if (engine == Engine.INCREMENTAL) {
+      return decide(Monitor.of(monitorPlan, history), call);
+    }
     Situation situation = situation(history, call);
     try {
       Decision decision = engine == Engine.FAST ? fast.decide(situation) : z3.decide(situation);

@@ -1,6 +1,7 @@
 package io.vigil.solver;
 
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.monitor.Monitor;
 import io.vigil.solver.trace.Event;
 import io.vigil.solver.trace.History;
 import io.vigil.solver.trace.Trace;
@@ -23,7 +24,7 @@ public final class Replayer {
   public record Step(
       Trace.Line line, Event.ToolCall call, Decision decision, int historyPosition, List<Integer> historyLines) {
     public Step {
-      historyLines = List.copyOf(historyLines);
+      historyLines = historyLines instanceof Lines.Prefix ? historyLines : List.copyOf(historyLines);
     }
 
     public Step(Trace.Line line, Event.ToolCall call, Decision decision, int historyPosition) {
@@ -36,18 +37,24 @@ public final class Replayer {
     }
   }
 
+  /** Replays with the incremental engine (a session {@link io.vigil.solver.monitor.Monitor}). */
+  public static List<Step> replay(PolicyDecider decider, Trace trace) {
+    return replay(decider, trace, PolicyDecider.Engine.INCREMENTAL);
+  }
+
   public static List<Step> replay(PolicyDecider decider, Trace trace, PolicyDecider.Engine engine) {
-    History history = new History();
+    Monitor monitor = engine == PolicyDecider.Engine.INCREMENTAL ? decider.newMonitor() : null;
+    History history = monitor != null ? monitor.history() : new History();
     Set<String> deniedIds = new HashSet<>();
     List<Step> steps = new ArrayList<>();
-    List<Integer> historyLines = new ArrayList<>();
+    Lines historyLines = new Lines();
     for (Trace.Line line : trace.lines()) {
       Event event = line.event();
       if (event instanceof Event.ToolCall call) {
-        Decision decision = decider.decide(history, call, engine);
-        steps.add(new Step(line, call, decision, history.size(), historyLines));
+        Decision decision = monitor != null ? decider.decide(monitor, call) : decider.decide(history, call, engine);
+        steps.add(new Step(line, call, decision, history.size(), historyLines.prefix()));
         if (decision.allowed()) {
-          history.append(call);
+          append(monitor, history, call);
           historyLines.add(line.index());
         } else if (call.id() != null) {
           deniedIds.add(call.id());
@@ -55,10 +62,57 @@ public final class Replayer {
       } else if (event instanceof Event.ToolResult result && result.id() != null && deniedIds.contains(result.id())) {
         continue;
       } else {
-        history.append(event);
+        append(monitor, history, event);
         historyLines.add(line.index());
       }
     }
     return steps;
+  }
+
+  private static void append(Monitor monitor, History history, Event event) {
+    if (monitor != null) {
+      monitor.append(event);
+    } else {
+      history.append(event);
+    }
+  }
+
+  /** Trace line indexes of history positions; append-only, so each step keeps a prefix view, not a copy. */
+  private static final class Lines {
+    private int[] items = new int[16];
+    private int size;
+
+    void add(int line) {
+      if (size == items.length) {
+        items = java.util.Arrays.copyOf(items, size * 2);
+      }
+      items[size++] = line;
+    }
+
+    List<Integer> prefix() {
+      return new Prefix(this, size);
+    }
+
+    /** The first {@code size} lines; later appends do not change it. */
+    static final class Prefix extends java.util.AbstractList<Integer> implements java.util.RandomAccess {
+      private final Lines lines;
+      private final int size;
+
+      Prefix(Lines lines, int size) {
+        this.lines = lines;
+        this.size = size;
+      }
+
+      @Override
+      public Integer get(int index) {
+        java.util.Objects.checkIndex(index, size);
+        return lines.items[index];
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    }
   }
 }

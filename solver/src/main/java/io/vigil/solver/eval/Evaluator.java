@@ -12,11 +12,16 @@ import java.util.TreeSet;
 /**
  * Decides compiled formulas directly on a concrete situation. This is the fast path for ground
  * calls; {@code Z3Decider} is the reference it is tested against.
+ *
+ * <p>The position quantifiers scan their whole range. They go through {@link #existsPos},
+ * {@link #forallPos} and {@link #countPos}, which {@code io.vigil.solver.monitor} overrides to
+ * visit only the positions an index says can matter; everything else is shared, so the two
+ * cannot differ in what an operator means.
  */
-public final class Evaluator {
-  private final Situation situation;
-  private final int[] positions;
-  private final Value[] elements;
+public class Evaluator {
+  protected final Situation situation;
+  protected final int[] positions;
+  protected final Value[] elements;
 
   public Evaluator(Situation situation, int variables) {
     this.situation = situation;
@@ -66,24 +71,10 @@ public final class Evaluator {
       return position(v.pos()) >= 0;
     }
     if (f instanceof Formula.ExistsPos e) {
-      int hi = position(e.hi());
-      for (int j = Math.max(0, position(e.lo())); j < hi; j++) {
-        positions[e.var()] = j;
-        if (holds(e.body())) {
-          return true;
-        }
-      }
-      return false;
+      return existsPos(e);
     }
     if (f instanceof Formula.ForallPos a) {
-      int hi = position(a.hi());
-      for (int j = Math.max(0, position(a.lo())); j < hi; j++) {
-        positions[a.var()] = j;
-        if (!holds(a.body())) {
-          return false;
-        }
-      }
-      return true;
+      return forallPos(a);
     }
     if (f instanceof Formula.ExistsElem e) {
       for (Value v : elementsOf(value(e.list()))) {
@@ -178,15 +169,7 @@ public final class Evaluator {
       return new Value.ListVal(out);
     }
     if (t instanceof Term.CountPos c) {
-      int hi = position(c.hi());
-      int count = 0;
-      for (int j = 0; j < hi; j++) {
-        positions[c.var()] = j;
-        if (holds(c.body())) {
-          count++;
-        }
-      }
-      return Value.of(count);
+      return Value.of(countPos(c));
     }
     if (t instanceof Term.Truth truth) {
       return Value.of(holds(truth.formula()));
@@ -194,7 +177,44 @@ public final class Evaluator {
     throw new IllegalStateException("unknown term " + t);
   }
 
-  int position(Pos p) {
+  /** Some j in [lo, hi) satisfies the body: the reference scan. */
+  protected boolean existsPos(Formula.ExistsPos e) {
+    int hi = position(e.hi());
+    for (int j = Math.max(0, position(e.lo())); j < hi; j++) {
+      positions[e.var()] = j;
+      if (holds(e.body())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every j in [lo, hi) satisfies the body: the reference scan. */
+  protected boolean forallPos(Formula.ForallPos a) {
+    int hi = position(a.hi());
+    for (int j = Math.max(0, position(a.lo())); j < hi; j++) {
+      positions[a.var()] = j;
+      if (!holds(a.body())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The number of j in [0, hi) that satisfy the body: the reference scan. */
+  protected int countPos(Term.CountPos c) {
+    int hi = position(c.hi());
+    int count = 0;
+    for (int j = 0; j < hi; j++) {
+      positions[c.var()] = j;
+      if (holds(c.body())) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  protected int position(Pos p) {
     if (p instanceof Pos.Current) {
       return situation.candidatePosition();
     }

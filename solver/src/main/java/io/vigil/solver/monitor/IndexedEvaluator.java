@@ -1,0 +1,120 @@
+package io.vigil.solver.monitor;
+
+import io.vigil.solver.eval.Evaluator;
+import io.vigil.solver.eval.Situation;
+import io.vigil.solver.ir.Formula;
+import io.vigil.solver.ir.Term;
+import io.vigil.solver.value.Value;
+import java.util.List;
+
+/**
+ * The {@link Evaluator} with position quantifiers served from a {@link Monitor}'s indexes: the
+ * body is evaluated exactly as the evaluator does, at the positions of the quantifier's support
+ * only (newest first). Quantifiers the plan cannot serve are scanned by the evaluator itself.
+ */
+final class IndexedEvaluator extends Evaluator {
+  private final Monitor monitor;
+
+  IndexedEvaluator(Situation situation, int variables, Monitor monitor) {
+    super(situation, variables);
+    this.monitor = monitor;
+  }
+
+  @Override
+  protected boolean existsPos(Formula.ExistsPos e) {
+    MonitorPlan.QuantPlan plan = monitor.served(e);
+    int hi = position(e.hi());
+    if (plan == null || hi > monitor.size()) {
+      return super.existsPos(e);
+    }
+    int lo = Math.max(0, position(e.lo()));
+    if (plan.since() != null) {
+      // every k in (j, hi) must satisfy the since's left side: j is at least its latest break
+      lo = Math.max(lo, latestBreak(plan.since(), lo, hi));
+    }
+    if (plan.support() == null) {
+      for (int j = hi - 1; j >= lo; j--) {
+        positions[e.var()] = j;
+        if (holds(e.body())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
+    for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+      positions[e.var()] = j;
+      if (holds(e.body())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  protected boolean forallPos(Formula.ForallPos a) {
+    MonitorPlan.QuantPlan plan = monitor.served(a);
+    int hi = position(a.hi());
+    if (plan == null || plan.support() == null || hi > monitor.size()) {
+      return super.forallPos(a);
+    }
+    int lo = Math.max(0, position(a.lo()));
+    Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
+    for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+      positions[a.var()] = j;
+      if (!holds(a.body())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  protected int countPos(Term.CountPos c) {
+    MonitorPlan.QuantPlan plan = monitor.served(c);
+    int hi = position(c.hi());
+    if (plan == null || plan.support() == null || hi > monitor.size()) {
+      return super.countPos(c);
+    }
+    Monitor.Cursor cursor = cursor(plan.support(), 0, hi);
+    int count = 0;
+    for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+      positions[c.var()] = j;
+      if (holds(c.body())) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** The latest k in [lo, hi) where the body of {@code a} is false, else -1. */
+  private int latestBreak(Formula.ForallPos a, int lo, int hi) {
+    MonitorPlan.QuantPlan plan = monitor.planOf(a);
+    if (plan == null || plan.support() == null) {
+      for (int k = hi - 1; k >= lo; k--) {
+        positions[a.var()] = k;
+        if (!holds(a.body())) {
+          return k;
+        }
+      }
+      return -1;
+    }
+    Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
+    for (int k = cursor.next(); k >= 0; k = cursor.next()) {
+      positions[a.var()] = k;
+      if (!holds(a.body())) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private Monitor.Cursor cursor(List<MonitorPlan.Alt> support, int lo, int hi) {
+    Value[] keys = new Value[support.size()];
+    for (int i = 0; i < keys.length; i++) {
+      Term key = support.get(i).key();
+      keys[i] = key == null ? null : value(key);
+    }
+    return monitor.cursor(support, keys, lo, hi, situation.now());
+  }
+}
