@@ -232,7 +232,7 @@ final class GuardService extends GuardGrpc.GuardImplBase {
       EventValidator.event(policy.policy(), json, field);
       events.add(json);
     }
-    List<Long> seqs = events.isEmpty() ? List.of() : session.record(events, deadline);
+    List<Long> seqs = events.isEmpty() ? List.of() : session.record(policy, events, deadline);
     long length = seqs.isEmpty()
         ? sessions.store().session(session.id()).map(SessionInfo::length).orElse(0L)
         : seqs.get(seqs.size() - 1) + 1;
@@ -244,7 +244,7 @@ final class GuardService extends GuardGrpc.GuardImplBase {
     Session session = sessions.get(request.getSessionId(), "session_id");
     ActivePolicy policy = sessions.policy(session.policyName(), "session_id");
     BigDecimal now = Timestamps.parseSeconds(ProtoEvents.time(request.getTime(), "time", Instant.now())).orElseThrow();
-    List<AllowedNow.Allowance> answers = AllowedNow.ask(policy, session.snapshot(deadline), now,
+    List<AllowedNow.Allowance> answers = AllowedNow.ask(policy, session.snapshot(policy, deadline), now,
         request.getToolsList(), request.getIncludeConstraints());
     AllowedResponse.Builder response = AllowedResponse.newBuilder()
         .setPolicy(policy.name()).setPolicyVersion(policy.version());

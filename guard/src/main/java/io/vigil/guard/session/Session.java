@@ -7,6 +7,7 @@ import io.vigil.guard.store.SessionInfo;
 import io.vigil.guard.store.StoredEvent;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.monitor.Monitor;
 import io.vigil.solver.trace.Event;
 import io.vigil.solver.trace.History;
 import io.vigil.solver.trace.TraceReader;
@@ -16,7 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * One session: its id, policy name and a cache of its history. Every operation that reads the
+ * One session: its id, policy name and a cache of its history, kept in the solver's incremental
+ * {@link Monitor} (indexes per rule, so a decision does not scan the history; rebuilt when the
+ * policy is reloaded). Every operation that reads the
  * history runs inside {@link EventStore#inSession} (the store's per-session lock, shared by every
  * replica), after taking this process's lock for the session (so threads of one process queue
  * here, not in the store). Inside, the cache first catches up with events other processes
@@ -28,7 +31,8 @@ public final class Session {
   private final String policyName;
   private final EventStore store;
   private final ReentrantLock lock = new ReentrantLock();
-  private final History history = new History();
+  /** The committed events, indexed for the policy version that last decided here; null until first use. */
+  private Monitor monitor;
   private long length;
 
   Session(SessionInfo info, EventStore store) {
@@ -52,9 +56,9 @@ public final class Session {
    */
   public CheckOutcome check(ActivePolicy policy, Event.ToolCall call, ObjectNode callJson, boolean record,
       CheckOutcome.Mode mode, Deadline deadline) {
-    return locked(deadline, tx -> {
+    return locked(policy, deadline, tx -> {
       long start = System.nanoTime();
-      Decision decision = decide(policy, history, call);
+      Decision decision = decide(policy, monitor, call);
       CheckOutcome probe = new CheckOutcome(id, call, callJson.toString(), policy, decision, mode, false, -1, 0);
       boolean append = record && probe.allowed();
       long seq = -1;
@@ -68,9 +72,9 @@ public final class Session {
   }
 
   /** The decision for a call without recording anything; any exception denies as an engine error. */
-  static Decision decide(ActivePolicy policy, History history, Event.ToolCall call) {
+  static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call) {
     try {
-      return policy.decider().decide(history, call, PolicyDecider.Engine.FAST);
+      return policy.decider().decide(monitor, call);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       // e.g. a regex that recurses too deeply on a long argument: fail closed, as an engine error
       return Decision.engineError(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
@@ -78,19 +82,19 @@ public final class Session {
   }
 
   /** Appends validated events (each trace JSON with a time), all or nothing; returns their sequence numbers. */
-  public List<Long> record(List<ObjectNode> events, Deadline deadline) {
-    return locked(deadline, tx -> {
+  public List<Long> record(ActivePolicy policy, List<ObjectNode> events, Deadline deadline) {
+    return locked(policy, deadline, tx -> {
       deadline.check("the deadline passed before the events were recorded");
       return tx.append(events.stream().map(ObjectNode::toString).toList());
     });
   }
 
   /** A copy of the committed history, caught up with the store. */
-  public History snapshot(Deadline deadline) {
-    return locked(deadline, tx -> history.copy());
+  public History snapshot(ActivePolicy policy, Deadline deadline) {
+    return locked(policy, deadline, tx -> monitor.history().copy());
   }
 
-  private <T> T locked(Deadline deadline, Function<EventStore.SessionTx, T> work) {
+  private <T> T locked(ActivePolicy policy, Deadline deadline, Function<EventStore.SessionTx, T> work) {
     try {
       if (!lock.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
         throw new GuardException(GuardException.Code.DEADLINE_EXCEEDED, "",
@@ -102,6 +106,12 @@ public final class Session {
     }
     try {
       return store.inSession(id, tx -> {
+        PolicyDecider decider = policy.decider();
+        if (monitor == null) {
+          monitor = decider.newMonitor();
+        } else if (monitor.plan() != decider.monitorPlan()) {
+          monitor = Monitor.of(decider.monitorPlan(), monitor.history());
+        }
         catchUp(tx);
         return work.apply(tx);
       });
@@ -115,7 +125,7 @@ public final class Session {
       if (stored.seq() != length) {
         throw new IllegalStateException("session " + id + ": expected event " + length + ", store gave " + stored.seq());
       }
-      history.append(TraceReader.event(EventJson.stored(stored.json()), "session " + id, (int) stored.seq() + 1));
+      monitor.append(TraceReader.event(EventJson.stored(stored.json()), "session " + id, (int) stored.seq() + 1));
       length++;
     }
   }
