@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       ReplayCommand.class,
       TestCommand.class,
       CompileCommand.class,
+      BenchCommand.class,
       FmtCommand.class,
       ServeCommand.class,
       VersionCommand.class,

@@ -89,7 +89,7 @@ public final class Monitor {
   /** The verdict on a ground call, with reasons and witnesses but no alternatives. */
   public Decision decide(Situation situation) {
     List<Decision.Violation> violations = null;
-    for (CompiledRule rule : plan.policy().rules()) {
+    for (CompiledRule rule : plan.rulesFor(situation.candidate().tool())) {
       if (!holds(rule, situation)) {
         if (violations == null) {
           violations = new ArrayList<>();

@@ -59,15 +59,55 @@ public final class MonitorPlan {
   private final List<IndexSpec> specs = new ArrayList<>();
   private final Map<IndexSpec, Integer> specIds = new HashMap<>();
   private final IdentityHashMap<Object, QuantPlan> plans = new IdentityHashMap<>();
-  private final ConcurrentHashMap<String, int[]> specsByEvent = new ConcurrentHashMap<>();
+  @SuppressWarnings("unchecked")
+  private final ConcurrentHashMap<String, int[]>[] specsByEvent = new ConcurrentHashMap[EventKind.values().length];
+  /** Per rule, the tools a candidate must call to trigger it (null: any). */
+  private final List<Set<String>> triggerTools = new ArrayList<>();
+  private final ConcurrentHashMap<String, List<CompiledRule>> rulesByTool = new ConcurrentHashMap<>();
 
   private MonitorPlan(CompiledPolicy policy, int indexFrom) {
     this.policy = policy;
     this.indexFrom = indexFrom;
+    for (int k = 0; k < specsByEvent.length; k++) {
+      specsByEvent[k] = new ConcurrentHashMap<>();
+    }
     for (CompiledRule rule : policy.rules()) {
       visit(rule.triggered());
       visit(rule.requirement());
+      triggerTools.add(triggerTools(rule.triggered()));
     }
+  }
+
+  /**
+   * The tools whose calls can trigger a rule: those of an event test of the candidate among the
+   * trigger's conjuncts (a call of any other tool makes the trigger false and the rule hold).
+   */
+  private static Set<String> triggerTools(Formula triggered) {
+    for (Formula x : conjuncts(triggered)) {
+      if (x instanceof Formula.EventIs e && e.pos().equals(Pos.CURRENT)) {
+        if (e.kind() != EventKind.CALL) {
+          return Set.of(); // the candidate is a call: never triggered
+        }
+        if (!e.tools().isEmpty()) {
+          return e.tools();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The rules a call of {@code tool} can trigger, in policy order; every other rule holds. */
+  public List<CompiledRule> rulesFor(String tool) {
+    return rulesByTool.computeIfAbsent(tool, t -> {
+      List<CompiledRule> out = new ArrayList<>();
+      for (int i = 0; i < policy.rules().size(); i++) {
+        Set<String> tools = triggerTools.get(i);
+        if (tools == null || tools.contains(t)) {
+          out.add(policy.rules().get(i));
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   public static MonitorPlan of(CompiledPolicy policy) {
@@ -130,7 +170,7 @@ public final class MonitorPlan {
     }
     EventKind k = kind;
     String t = tool;
-    return specsByEvent.computeIfAbsent(kind.name() + "\u0000" + tool, key -> {
+    return specsByEvent[kind.ordinal()].computeIfAbsent(tool, key -> {
       List<Integer> ids = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
         IndexSpec s = specs.get(i);
