@@ -141,11 +141,11 @@ final class BenchCommand extends Verb {
     }
     header.append(" | scan engine, all rules");
     out().println(header);
-    // warm the JIT on every configuration once, briefly
-    for (int length : historyLengths.stream().filter(l -> l <= 1000).toList()) {
-      RetailWorkload.Session s = RetailWorkload.session(length, length);
+    // warm the JIT: every decider on every candidate of a 1,000-event session, for a while
+    RetailWorkload.Session warm = RetailWorkload.session(7, 1_000);
+    for (int round = 0; round < 2; round++) {
       for (PolicyDecider d : deciders) {
-        InProcessBench.latency(d, InProcessBench.monitor(d, s), s.candidates(), false, 200, 200, 100_000);
+        InProcessBench.latency(d, InProcessBench.monitor(d, warm), warm.candidates(), false, 1_000, 100, 100_000);
       }
     }
     boolean denied = false;

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * indexes) and prints the heap used after a full GC. Run in a JVM of the heap to test, e.g.
  * {@code java -Xmx1g -cp ... io.vigil.solver.bench.MemoryProbe POLICY 100000 20}; prints one line
  * {@code memory sessions=.. events=.. used_bytes=.. baseline_bytes=.. per_session_bytes=..} or
- * {@code memory oom after=..}.
+ * {@code memory oom after=..}. A fourth argument {@code history-only} holds bare histories
+ * instead of monitors (to tell the indexes' share).
  */
 public final class MemoryProbe {
   private MemoryProbe() {}
@@ -23,13 +24,18 @@ public final class MemoryProbe {
     int events = Integer.parseInt(args[2]);
     PolicyDecider decider = new PolicyDecider(PolicyLoader.load(policy, "retail.vigil").policy(), "bench");
     long baseline = usedAfterGc();
-    Monitor[] held = new Monitor[sessions];
+    boolean historyOnly = args.length > 3 && args[3].equals("history-only");
+    Object[] held = new Object[sessions];
     int created = 0;
     try {
       for (; created < sessions; created++) {
-        Monitor m = decider.newMonitor();
-        RetailWorkload.session(created, events).history().forEach(m::append);
-        held[created] = m;
+        if (historyOnly) {
+          held[created] = io.vigil.solver.trace.History.of(RetailWorkload.session(created, events).history());
+        } else {
+          Monitor m = decider.newMonitor();
+          RetailWorkload.session(created, events).history().forEach(m::append);
+          held[created] = m;
+        }
       }
     } catch (OutOfMemoryError e) {
       held = null;
