@@ -66,6 +66,10 @@ final class ServeCommand extends Verb {
       description = "Most events one Record request may carry.")
   int maxEvents;
 
+  @Option(names = "--alternatives-max-events", defaultValue = "" + GuardServer.DEFAULT_ALTERNATIVES_MAX_EVENTS, paramLabel = "N",
+      description = "A denied call gets allowed alternatives (from Z3) while its session has at most N events (default 64).")
+  int alternativesMaxEvents;
+
   @Override
   int run() throws Exception {
     CheckOutcome.Mode serveMode;
@@ -98,7 +102,7 @@ final class ServeCommand extends Verb {
     String logTarget = decisionLog != null ? decisionLog
         : store.startsWith("file:") ? Path.of(store.substring(5)).resolve("decisions.jsonl").toString() : "-";
     DecisionLog log = DecisionLog.open(logTarget);
-    GuardServer.Config config = new GuardServer.Config(host, port, serveMode, maxRequestBytes, maxEvents);
+    GuardServer.Config config = new GuardServer.Config(host, port, serveMode, maxRequestBytes, maxEvents, alternativesMaxEvents);
     GuardServer server;
     try {
       server = GuardServer.start(config, events, registry, log);

@@ -22,6 +22,7 @@ public final class ActivePolicy {
   private final Instant loadedAt;
   private final PolicyDecider decider;
   private Z3Decider constraints;
+  private Z3Decider alternatives;
 
   ActivePolicy(Path file, String source, LoadedPolicy loaded, Instant loadedAt) {
     this.name = loaded.policy().name();
@@ -74,10 +75,21 @@ public final class ActivePolicy {
     return constraints;
   }
 
+  /** A Z3 context for the alternatives of denied calls. */
+  public synchronized Z3Decider alternatives() {
+    if (alternatives == null) {
+      alternatives = new Z3Decider(decider.policy());
+    }
+    return alternatives;
+  }
+
   synchronized void close() {
     decider.close();
     if (constraints != null) {
       constraints.close();
+    }
+    if (alternatives != null) {
+      alternatives.close();
     }
   }
 }

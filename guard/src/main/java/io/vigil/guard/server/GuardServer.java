@@ -29,19 +29,23 @@ public final class GuardServer implements AutoCloseable {
   /** Requests up to this many bytes reach the service, which answers larger ones INVALID_ARGUMENT. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 4 << 20;
   public static final int DEFAULT_MAX_EVENTS_PER_REQUEST = 1000;
+  /** Denials get alternatives (from Z3) while the session has at most this many events. */
+  public static final int DEFAULT_ALTERNATIVES_MAX_EVENTS = 64;
 
   /** What to serve. {@code port} 0 picks a free port. */
-  public record Config(String host, int port, CheckOutcome.Mode mode, int maxRequestBytes, int maxEventsPerRequest) {
+  public record Config(String host, int port, CheckOutcome.Mode mode, int maxRequestBytes, int maxEventsPerRequest,
+      int alternativesMaxEvents) {
     public static Config defaults(int port) {
-      return new Config("127.0.0.1", port, CheckOutcome.Mode.ENFORCE, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_EVENTS_PER_REQUEST);
+      return new Config("127.0.0.1", port, CheckOutcome.Mode.ENFORCE, DEFAULT_MAX_REQUEST_BYTES,
+          DEFAULT_MAX_EVENTS_PER_REQUEST, DEFAULT_ALTERNATIVES_MAX_EVENTS);
     }
 
     public Config withMode(CheckOutcome.Mode m) {
-      return new Config(host, port, m, maxRequestBytes, maxEventsPerRequest);
+      return new Config(host, port, m, maxRequestBytes, maxEventsPerRequest, alternativesMaxEvents);
     }
 
     public Config withHost(String h) {
-      return new Config(h, port, mode, maxRequestBytes, maxEventsPerRequest);
+      return new Config(h, port, mode, maxRequestBytes, maxEventsPerRequest, alternativesMaxEvents);
     }
   }
 
@@ -65,7 +69,7 @@ public final class GuardServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     SessionRegistry sessions = new SessionRegistry(store, policies);
     GuardService service = new GuardService(sessions, decisions, config.mode(),
-        new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest()));
+        new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest(), config.alternativesMaxEvents()));
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(service)
         .addService(health.getHealthService())

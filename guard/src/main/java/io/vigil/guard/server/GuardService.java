@@ -63,7 +63,7 @@ final class GuardService extends GuardGrpc.GuardImplBase {
   private final Limits limits;
 
   /** Request limits: a request's serialized size and the events of one Record. */
-  record Limits(int maxRequestBytes, int maxEventsPerRequest) {}
+  record Limits(int maxRequestBytes, int maxEventsPerRequest, int alternativesMaxEvents) {}
 
   GuardService(SessionRegistry sessions, DecisionLog decisions, CheckOutcome.Mode mode, Limits limits) {
     this.sessions = sessions;
@@ -204,7 +204,8 @@ final class GuardService extends GuardGrpc.GuardImplBase {
     }
     ObjectNode json = ProtoEvents.callJson(request.getCall(), request.getTime(), "call", "time", Instant.now());
     Event.ToolCall call = EventValidator.call(policy.policy(), json, "call");
-    CheckOutcome outcome = session.check(policy, call, json, request.getRecordIfAllowed(), mode, deadline);
+    CheckOutcome outcome = session.check(policy, call, json, request.getRecordIfAllowed(), mode,
+        limits.alternativesMaxEvents(), deadline);
     String decisionId = UUID.randomUUID().toString();
     decisions.write(decisionId, outcome);
     CheckResponse.Builder response = CheckResponse.newBuilder()

@@ -7,6 +7,7 @@ import io.vigil.guard.store.SessionInfo;
 import io.vigil.guard.store.StoredEvent;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.eval.Situation;
 import io.vigil.solver.monitor.Monitor;
 import io.vigil.solver.trace.Event;
 import io.vigil.solver.trace.History;
@@ -55,10 +56,10 @@ public final class Session {
    * policy}. Nothing is appended once {@code deadline} has passed.
    */
   public CheckOutcome check(ActivePolicy policy, Event.ToolCall call, ObjectNode callJson, boolean record,
-      CheckOutcome.Mode mode, Deadline deadline) {
+      CheckOutcome.Mode mode, int alternativesMaxEvents, Deadline deadline) {
     return locked(policy, deadline, tx -> {
       long start = System.nanoTime();
-      Decision decision = decide(policy, monitor, call);
+      Decision decision = decide(policy, monitor, call, alternativesMaxEvents);
       CheckOutcome probe = new CheckOutcome(id, call, callJson.toString(), policy, decision, mode, false, -1, 0);
       boolean append = record && probe.allowed();
       long seq = -1;
@@ -71,13 +72,28 @@ public final class Session {
     });
   }
 
-  /** The decision for a call without recording anything; any exception denies as an engine error. */
-  static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call) {
+  /**
+   * The decision for a call without recording anything; any exception denies as an engine error.
+   * The verdict comes from the incremental monitor; a deny gets its alternatives from Z3 only
+   * while the history has at most {@code alternativesMaxEvents} events (Z3 unrolls the rules over
+   * every position, which takes seconds on long sessions).
+   */
+  static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call, int alternativesMaxEvents) {
+    Situation situation = PolicyDecider.situation(monitor.history(), call);
+    Decision decision;
     try {
-      return policy.decider().decide(monitor, call);
+      decision = monitor.decide(situation);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       // e.g. a regex that recurses too deeply on a long argument: fail closed, as an engine error
       return Decision.engineError(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+    if (decision.allowed() || monitor.size() > alternativesMaxEvents) {
+      return decision;
+    }
+    try {
+      return decision.withAlternatives(policy.alternatives().alternatives(situation));
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      return decision; // the verdict stands; only the suggestions are missing
     }
   }
 
