@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       TestCommand.class,
       CompileCommand.class,
       BenchCommand.class,
+      AnalyzeCommand.class,
+      DiffCommand.class,
       FmtCommand.class,
       ServeCommand.class,
       VersionCommand.class,

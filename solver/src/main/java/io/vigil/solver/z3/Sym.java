@@ -32,4 +32,26 @@ sealed interface Sym {
   }
 
   record Ite(BoolExpr condition, Sym then, Sym otherwise) implements Sym {}
+
+  /**
+   * A JSON value nobody has seen (a tool output in a symbolic history). Each view the policy takes
+   * of it (as a scalar, a field, an element, a list, its keys) is a fresh constant created on
+   * first use and reused after: an over-approximation of real JSON, so "no history exists" answers
+   * stay sound; witnesses built from models are replayed before they are believed.
+   */
+  final class Json implements Sym {
+    final String name;
+    final SymbolicJson factory;
+    Expr<DatatypeSort<Object>> scalar;
+    final java.util.Map<String, Json> fields = new java.util.LinkedHashMap<>();
+    final java.util.Map<String, Json> indexed = new java.util.LinkedHashMap<>();
+    final java.util.Map<String, Sym.Scalar> indexKeys = new java.util.LinkedHashMap<>();
+    SymLst list;
+    SymLst keys;
+
+    Json(String name, SymbolicJson factory) {
+      this.name = name;
+      this.factory = factory;
+    }
+  }
 }

@@ -32,17 +32,19 @@ import java.util.Map;
 final class Z3Encoder {
   private final Context ctx;
   private final Z3Values val;
-  private final Situation situation;
-  private final Map<String, Sym> unknownArgs;
+  private final EventSource events;
   private final int[] positions;
   private final Sym[] elements;
   private final Map<String, FuncDecl<DatatypeSort<Object>>> uninterpreted = new HashMap<>();
 
   Z3Encoder(Context ctx, Z3Values val, Situation situation, Map<String, Sym> unknownArgs, int variables) {
+    this(ctx, val, new ConcreteEvents(val, situation, unknownArgs), variables);
+  }
+
+  Z3Encoder(Context ctx, Z3Values val, EventSource events, int variables) {
     this.ctx = ctx;
     this.val = val;
-    this.situation = situation;
-    this.unknownArgs = unknownArgs;
+    this.events = events;
     this.positions = new int[variables];
     this.elements = new Sym[variables];
   }
@@ -81,7 +83,7 @@ final class Z3Encoder {
       return matches(term(m.subject()), m);
     }
     if (f instanceof Formula.EventIs e) {
-      return ctx.mkBool(EventMatch.is(situation, position(e.pos()), e.kind(), e.tools()));
+      return events.eventIs(position(e.pos()), e.kind(), e.tools());
     }
     if (f instanceof Formula.PosValid v) {
       return ctx.mkBool(position(v.pos()) >= 0);
@@ -118,6 +120,9 @@ final class Z3Encoder {
     if (list instanceof Sym.Ite ite) {
       return (BoolExpr) ctx.mkITE(ite.condition(), quantify(ite.then(), var, body, exists), quantify(ite.otherwise(), var, body, exists));
     }
+    if (list instanceof Sym.Json j) {
+      return quantify(j.factory.list(j), var, body, exists);
+    }
     List<BoolExpr> cases = new ArrayList<>();
     if (list instanceof Sym.Lst l) {
       for (Sym element : l.elements()) {
@@ -141,33 +146,23 @@ final class Z3Encoder {
       return lift(l.value());
     }
     if (t instanceof Term.Now) {
-      return lift(Value.of(situation.now()));
+      return events.now();
     }
     if (t instanceof Term.ArgOf a) {
       int p = position(a.pos());
-      if (p < 0) {
-        return absent();
-      }
-      Map<String, Value> args = EventMatch.args(situation.event(p));
-      if (args.containsKey(a.param())) {
-        return lift(args.get(a.param()));
-      }
-      if (p == situation.candidatePosition() && unknownArgs.containsKey(a.param())) {
-        return unknownArgs.get(a.param());
-      }
-      return absent();
+      return p < 0 ? absent() : events.arg(p, a.param());
     }
     if (t instanceof Term.Payload p) {
       if (position(p.pos()) < 0) {
         return absent();
       }
-      return lift(EventMatch.payload(situation.event(position(p.pos())), p.kind()));
+      return events.payload(position(p.pos()), p.kind());
     }
     if (t instanceof Term.TimeOf time) {
       if (position(time.pos()) < 0) {
         return absent();
       }
-      return lift(Value.of(situation.time(position(time.pos()))));
+      return events.time(position(time.pos()));
     }
     if (t instanceof Term.ElemVar v) {
       return elements[v.id()];
@@ -216,6 +211,9 @@ final class Z3Encoder {
   }
 
   private Sym mapList(Sym list, Term.MapList m) {
+    if (list instanceof Sym.Json j) {
+      return mapList(j.factory.list(j), m);
+    }
     if (list instanceof Sym.Ite ite) {
       return new Sym.Ite(ite.condition(), mapList(ite.then(), m), mapList(ite.otherwise(), m));
     }
@@ -250,6 +248,9 @@ final class Z3Encoder {
     if (base instanceof Sym.Obj o) {
       return o.fields().getOrDefault(name, absent());
     }
+    if (base instanceof Sym.Json j) {
+      return j.factory.field(j, name);
+    }
     if (base instanceof Sym.Scalar s && s.known() == null) {
       return scalar(uf("field_" + name, s.expr()));
     }
@@ -263,8 +264,14 @@ final class Z3Encoder {
     if (index instanceof Sym.Ite ite) {
       return new Sym.Ite(ite.condition(), index(base, ite.then()), index(base, ite.otherwise()));
     }
+    if (index instanceof Sym.Json j) {
+      index = asScalar(j);
+    }
     if (!(index instanceof Sym.Scalar key)) {
       return absent();
+    }
+    if (base instanceof Sym.Json j) {
+      return j.factory.index(j, key);
     }
     if (base instanceof Sym.Lst l) {
       Sym out = absent();
@@ -337,6 +344,18 @@ final class Z3Encoder {
 
   private Sym apply(Term.Function f, List<Sym> args) {
     Sym a = args.get(0);
+    if (a instanceof Sym.Json j) {
+      if (f == Term.Function.LEN) {
+        return scalar(val.num(ctx.mkInt2Real(j.factory.list(j).length())));
+      }
+      if (f == Term.Function.SUM) {
+        return apply(f, List.of(j.factory.list(j)));
+      }
+      if (f == Term.Function.KEYS) {
+        return j.factory.keys(j);
+      }
+      a = asScalar(j);
+    }
     switch (f) {
       case LEN:
         if (a instanceof Sym.Lst l) {
@@ -410,6 +429,12 @@ final class Z3Encoder {
   // ---- predicates
 
   BoolExpr eq(Sym a, Sym b) {
+    if (a instanceof Sym.Json j) {
+      return eq(asScalar(j), b);
+    }
+    if (b instanceof Sym.Json j) {
+      return eq(a, asScalar(j));
+    }
     if (a instanceof Sym.Ite ite) {
       return (BoolExpr) ctx.mkITE(ite.condition(), eq(ite.then(), b), eq(ite.otherwise(), b));
     }
@@ -492,6 +517,12 @@ final class Z3Encoder {
   }
 
   private BoolExpr in(Sym element, Sym collection) {
+    if (element instanceof Sym.Json j) {
+      return in(asScalar(j), collection);
+    }
+    if (collection instanceof Sym.Json j) {
+      return or(List.of(in(element, j.factory.keys(j)), in(element, j.factory.list(j)), in(element, asScalar(j))));
+    }
     if (collection instanceof Sym.Ite ite) {
       return (BoolExpr) ctx.mkITE(ite.condition(), in(element, ite.then()), in(element, ite.otherwise()));
     }
@@ -519,6 +550,9 @@ final class Z3Encoder {
     if (subject instanceof Sym.Ite ite) {
       return (BoolExpr) ctx.mkITE(ite.condition(), matches(ite.then(), m), matches(ite.otherwise(), m));
     }
+    if (subject instanceof Sym.Json j) {
+      subject = asScalar(j);
+    }
     if (!(subject instanceof Sym.Scalar s)) {
       return ctx.mkFalse();
     }
@@ -529,7 +563,12 @@ final class Z3Encoder {
         // e.g. \b: Z3 has no word boundaries; a literal subject is matched by java.util.regex
         return ctx.mkBool(s.known() instanceof Value.Str str && m.compiled().matcher(str.value()).find());
       }
-      throw new UnsupportedOperationException("regex /" + m.regex() + "/ on an unknown value: " + e.getMessage());
+      // An unknown subject: match the regex without its word boundaries (a superset of the
+      // strings it matches), and leave the rest free. Both `matches` and `not matches` stay
+      // over-approximated, so "no history exists" answers remain sound; witnesses are replayed.
+      String relaxed = m.regex().replace("\\b", "");
+      BoolExpr free = val.undecidedMatch(s.expr(), m.regex(), m.ignoreCase());
+      return ctx.mkAnd(val.isStr(s.expr()), ctx.mkInRe(val.strOf(s.expr()), val.regex(relaxed, m.ignoreCase())), free);
     }
   }
 
@@ -537,13 +576,16 @@ final class Z3Encoder {
     if (s instanceof Sym.Ite ite) {
       return (BoolExpr) ctx.mkITE(ite.condition(), truthy(ite.then()), truthy(ite.otherwise()));
     }
+    if (s instanceof Sym.Json j) {
+      s = asScalar(j);
+    }
     return s instanceof Sym.Scalar x ? ctx.mkEq(x.expr(), val.literal(Value.TRUE)) : ctx.mkFalse();
   }
 
   // ---- helpers
 
   private boolean isScalarLike(Sym s) {
-    return s instanceof Sym.Scalar || (s instanceof Sym.Ite ite && isScalarLike(ite.then()) && isScalarLike(ite.otherwise()));
+    return s instanceof Sym.Scalar || s instanceof Sym.Json || (s instanceof Sym.Ite ite && isScalarLike(ite.then()) && isScalarLike(ite.otherwise()));
   }
 
   /** A scalar view of any value; lists and objects become absent (they are never ordered or added). */
@@ -552,10 +594,17 @@ final class Z3Encoder {
     if (s instanceof Sym.Scalar x) {
       return x.expr();
     }
+    if (s instanceof Sym.Json j) {
+      return j.factory.scalar(j);
+    }
     if (s instanceof Sym.Ite ite) {
       return (Expr<DatatypeSort<Object>>) ctx.mkITE(ite.condition(), scalar(ite.then()), scalar(ite.otherwise()));
     }
     return val.vabsent;
+  }
+
+  private static Sym.Scalar asScalar(Sym.Json j) {
+    return new Sym.Scalar(j.factory.scalar(j), null);
   }
 
   private Sym scalar(Expr<DatatypeSort<Object>> e) {
@@ -563,15 +612,7 @@ final class Z3Encoder {
   }
 
   Sym lift(Value v) {
-    if (v instanceof Value.ListVal l) {
-      return new Sym.Lst(l.elements().stream().map(this::lift).toList());
-    }
-    if (v instanceof Value.Obj o) {
-      Map<String, Sym> fields = new LinkedHashMap<>();
-      o.fields().forEach((k, x) -> fields.put(k, lift(x)));
-      return new Sym.Obj(fields);
-    }
-    return new Sym.Scalar(val.literal(v), v);
+    return val.sym(v);
   }
 
   private Sym absent() {
@@ -642,7 +683,7 @@ final class Z3Encoder {
 
   private int position(Pos p) {
     if (p instanceof Pos.Current) {
-      return situation.candidatePosition();
+      return events.candidatePosition();
     }
     if (p instanceof Pos.Start) {
       return 0;

@@ -67,6 +67,17 @@ final class Z3Values {
     return re;
   }
 
+  private final java.util.Map<String, BoolExpr> undecidedMatches = new java.util.HashMap<>();
+
+  /**
+   * A free Boolean standing for "this regex (which Z3 cannot express) matches this unknown
+   * string"; the same subject and regex always get the same one, as a function would.
+   */
+  BoolExpr undecidedMatch(Expr<?> subject, String regex, boolean ignoreCase) {
+    String key = subject + (ignoreCase ? " ~i " : " ~ ") + regex;
+    return undecidedMatches.computeIfAbsent(key, k -> ctx.mkBoolConst("matches!" + undecidedMatches.size()));
+  }
+
   /** A Z3 string literal; characters Z3 would read as escapes are encoded. */
   static SeqExpr<CharSort> string(Context ctx, String s) {
     StringBuilder out = new StringBuilder();
@@ -95,6 +106,19 @@ final class Z3Values {
       return vnull;
     }
     return vabsent;
+  }
+
+  /** A concrete value as a Sym: lists and objects keep their shape. */
+  Sym sym(Value v) {
+    if (v instanceof Value.ListVal l) {
+      return new Sym.Lst(l.elements().stream().map(this::sym).toList());
+    }
+    if (v instanceof Value.Obj o) {
+      java.util.Map<String, Sym> fields = new java.util.LinkedHashMap<>();
+      o.fields().forEach((k, x) -> fields.put(k, sym(x)));
+      return new Sym.Obj(fields);
+    }
+    return new Sym.Scalar(literal(v), v);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,0 +1,81 @@
+package io.vigil.guard.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.vigil.dsl.LoadedPolicy;
+import io.vigil.solver.analysis.Finding;
+import io.vigil.solver.analysis.PolicyAnalyzer;
+import io.vigil.solver.ir.CompiledPolicy;
+import io.vigil.solver.ir.RuleCompiler;
+import io.vigil.solver.value.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil analyze}: vacuous and redundant rules, unreachable tools, with witnesses. */
+@Command(
+    name = "analyze",
+    description = {
+      "Look for broken policies over every history of up to --depth events (with Z3): rules that can",
+      "never deny (vacuous), rules implied by the others (redundant), tools no history allows",
+      "(unreachable). Witnesses are JSON Lines traces that `vigil replay` reproduces.",
+      "Exit 0 no finding, 1 findings, 2 error."
+    })
+final class AnalyzeCommand extends Verb {
+  @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Policy files or directories.")
+  List<Path> paths;
+
+  @Option(names = "--depth", defaultValue = "4", description = "Longest history considered (default ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS", description = "Z3 time per question (default ${DEFAULT-VALUE}); a question without an answer is reported as undecided.")
+  int timeoutSeconds;
+
+  @Option(names = "--witness-dir", paramLabel = "DIR", description = "Also write each witness to DIR/<policy>.<kind>.<subject>.jsonl.")
+  Path witnessDir;
+
+  @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "text or json.")
+  OutputFormat format;
+
+  @Override
+  int run() throws Exception {
+    if (depth < 0 || depth > 12) {
+      throw new CliException("--depth must be between 0 and 12");
+    }
+    List<Path> files = Inputs.expand(paths, Inputs.POLICY_SUFFIX);
+    if (files.isEmpty()) {
+      throw new CliException("no " + Inputs.POLICY_SUFFIX + " files under " + paths);
+    }
+    ArrayNode json = JsonNodeFactory.instance.arrayNode();
+    int findings = 0;
+    for (Path file : files) {
+      LoadedPolicy loaded = Inputs.policy(file);
+      CompiledPolicy policy = RuleCompiler.compile(loaded.policy(), loaded.sourceHash());
+      List<Finding> found = new PolicyAnalyzer(policy, depth, timeoutSeconds * 1000).analyze();
+      for (Finding f : found) {
+        findings += f.kind() == Finding.Kind.INCONCLUSIVE ? 0 : 1;
+        if (format == OutputFormat.json) {
+          FindingView.json(f, json).put("policy", file.toString());
+        } else {
+          out().print(file + ": ");
+          FindingView.text(f, out());
+        }
+        if (witnessDir != null && f.witness().isPresent()) {
+          Files.createDirectories(witnessDir);
+          String name = loaded.policy().name() + "." + f.kind().name().toLowerCase() + "." + f.subject() + ".jsonl";
+          Files.writeString(witnessDir.resolve(name), f.witness().get().jsonl());
+        }
+      }
+      if (format == OutputFormat.text) {
+        out().printf("%s: %d %s up to depth %d%n", file, found.size(), found.size() == 1 ? "finding" : "findings", depth);
+      }
+    }
+    if (format == OutputFormat.json) {
+      out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    }
+    return findings > 0 ? ExitCodes.VERDICT : ExitCodes.OK;
+  }
+}
