@@ -62,26 +62,28 @@ if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
 fi
 
 # ---- PostgreSQL: start the first cluster, create role vigil and database vigil_test -------------
+# a command as the postgres superuser, from a directory it may enter
+as_postgres() { (cd / && su postgres -c "$1"); }
+
 start_postgres() {
   command -v pg_lsclusters >/dev/null 2>&1 || return 1
-  local version port status
+  local version cluster port status
   if [[ -z "$(pg_lsclusters -h 2>/dev/null)" ]]; then
     version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
     [[ -n "$version" ]] || return 1
     say "creating PostgreSQL cluster $version/main"
     pg_createcluster "$version" main >/dev/null
   fi
-  read -r version _ port status _ < <(pg_lsclusters -h | head -n 1)
+  read -r version cluster port status _ < <(pg_lsclusters -h | head -n 1)
   if [[ "$status" != online* ]]; then
-    say "starting PostgreSQL $version/main on port $port"
-    pg_ctlcluster "$version" main start
+    say "starting PostgreSQL $version/$cluster on port $port"
+    pg_ctlcluster "$version" "$cluster" start
   fi
-  local psql=(su postgres -c)
-  if [[ "$("${psql[@]}" "psql -p $port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'vigil'\"")" != 1 ]]; then
-    "${psql[@]}" "psql -p $port -qc \"CREATE ROLE vigil LOGIN PASSWORD 'vigil'\""
+  if [[ "$(as_postgres "psql -p $port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'vigil'\"")" != 1 ]]; then
+    as_postgres "psql -p $port -qc \"CREATE ROLE vigil LOGIN PASSWORD 'vigil'\""
   fi
-  if [[ "$("${psql[@]}" "psql -p $port -tAc \"SELECT 1 FROM pg_database WHERE datname = 'vigil_test'\"")" != 1 ]]; then
-    "${psql[@]}" "psql -p $port -qc \"CREATE DATABASE vigil_test OWNER vigil\""
+  if [[ "$(as_postgres "psql -p $port -tAc \"SELECT 1 FROM pg_database WHERE datname = 'vigil_test'\"")" != 1 ]]; then
+    as_postgres "psql -p $port -qc \"CREATE DATABASE vigil_test OWNER vigil\""
   fi
   export VIGIL_TEST_PG_URL="jdbc:postgresql://127.0.0.1:$port/vigil_test?user=vigil&password=vigil"
 }
