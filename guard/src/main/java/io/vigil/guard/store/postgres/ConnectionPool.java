@@ -39,24 +39,49 @@ final class ConnectionPool implements AutoCloseable {
 
   /**
    * Runs {@code work} in a transaction and commits; rolls back and rethrows when it throws (an
-   * SQLException as a StoreException).
+   * SQLException as a StoreException). When the connection turns out to be dead before the
+   * commit (the database restarted, an idle connection was cut), nothing was committed, so the
+   * work runs once more on a new connection; a failure during the commit itself is not retried
+   * (whether it committed is unknown).
    */
   <T> T transaction(SqlWork<T> work) {
-    Connection c = borrow();
-    boolean healthy = true;
-    try {
-      T result = work.run(c);
-      c.commit();
-      return result;
-    } catch (SQLException e) {
-      healthy = rollback(c) && !isConnectionFailure(e);
-      throw failure(e);
-    } catch (RuntimeException | Error e) {
-      healthy = rollback(c);
-      throw e;
-    } finally {
-      giveBack(c, healthy);
+    for (int attempt = 1; ; attempt++) {
+      Connection c = borrow();
+      boolean healthy = false;
+      boolean committing = false;
+      try {
+        T result = work.run(c);
+        committing = true;
+        c.commit();
+        healthy = true;
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        SQLException sql = sqlCause(e);
+        boolean broken = sql != null && isConnectionFailure(sql);
+        healthy = !broken && rollback(c);
+        if (broken && !committing && attempt == 1) {
+          continue;
+        }
+        if (e instanceof SQLException) {
+          throw failure((SQLException) e);
+        }
+        if (e instanceof Error) {
+          throw (Error) e;
+        }
+        throw (RuntimeException) e;
+      } finally {
+        giveBack(c, healthy);
+      }
     }
+  }
+
+  private static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return (SQLException) t;
+      }
+    }
+    return null;
   }
 
   static StoreException failure(SQLException e) {
@@ -64,8 +89,10 @@ final class ConnectionPool implements AutoCloseable {
         + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), e);
   }
 
+  /** The connection is unusable: a connection exception (08...) or the server shutting it down (57P01-57P03). */
   private static boolean isConnectionFailure(SQLException e) {
-    return e.getSQLState() == null || e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P");
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P"));
   }
 
   private static boolean rollback(Connection c) {

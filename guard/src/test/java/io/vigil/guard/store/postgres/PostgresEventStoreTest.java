@@ -187,6 +187,19 @@ class PostgresEventStoreTest {
     assertTrue(open.get(3).session("x").isPresent());
   }
 
+  /** The database cuts the store's connections (a restart, a failover): the next call gets a new one. */
+  @Test
+  void aCutConnectionIsReplacedWithoutLosingTheCall() throws Exception {
+    String app = "vigil-test-" + db.schema;
+    EventStore store = StoreFactory.open(db.url + "&ApplicationName=" + app);
+    open.add(store);
+    store.create("s", "retail", Map.of());
+    store.append("s", List.of(user("before")));
+    assertTrue(db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '" + app + "'") > 0);
+    assertEquals(List.of(1L), store.append("s", List.of(user("after"))));
+    assertEquals(List.of(user("before"), user("after")), store.events("s", 0).stream().map(StoredEvent::json).toList());
+  }
+
   @Test
   void aBadUrlIsAStoreErrorWithoutThePassword() {
     StoreException e = assertThrows(StoreException.class,

@@ -51,6 +51,8 @@ class ReplicasTest {
   private TestDatabase db;
   private Replica a;
   private Replica b;
+  /** Every process started, so that none outlives the test even when a start fails. */
+  private final List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** A running {@code vigil serve} process and a stub to it. */
   private record Replica(Process process, ManagedChannel channel, GuardGrpc.GuardBlockingStub stub) {
@@ -87,6 +89,13 @@ class ReplicasTest {
         r.stop();
       }
     }
+    synchronized (started) {
+      for (Process p : started) {
+        if (p.isAlive()) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    }
     if (db != null) {
       db.close();
     }
@@ -100,6 +109,7 @@ class ReplicasTest {
         "io.vigil.guard.cli.VigilCommand", "serve", "--policies", policies.toString(), "--store", db.url,
         "--port", "0", "--decision-log", tmp.resolve(name + "-decisions.jsonl").toString())
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    started.add(process);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < until) {
       Matcher m = READY.matcher(Files.exists(out) ? Files.readString(out) : "");
