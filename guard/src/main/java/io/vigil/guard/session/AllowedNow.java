@@ -11,6 +11,7 @@ import io.vigil.solver.trace.Event;
 import io.vigil.solver.trace.History;
 import io.vigil.solver.value.Json;
 import io.vigil.solver.value.Value;
+import io.vigil.solver.z3.CandidateValues;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,7 +50,7 @@ public final class AllowedNow {
             "unknown tool '" + SessionRegistry.abbreviate(name) + "' in policy " + source.name())));
       }
     }
-    List<Value> pool = constraints ? seenIn(history) : List.of();
+    List<Value> pool = constraints ? CandidateValues.seenIn(history, POOL_LIMIT) : List.of();
     List<Allowance> out = new ArrayList<>();
     for (Policy.ToolDecl tool : asked) {
       out.add(one(policy, history, now, tool, pool, constraints));
@@ -96,30 +97,6 @@ public final class AllowedNow {
 
   private static boolean fits(Value v, Type type) {
     return type == Type.Primitive.STRING ? v instanceof Value.Str : v instanceof Value.Num;
-  }
-
-  /** Scalar values the session has seen: call arguments, result outputs and object keys. */
-  static List<Value> seenIn(History history) {
-    Set<Value> out = new LinkedHashSet<>();
-    for (Event e : history.events()) {
-      if (e instanceof Event.ToolCall c) {
-        c.args().values().forEach(v -> collect(v, out));
-      } else if (e instanceof Event.ToolResult r) {
-        r.output().ifPresent(v -> collect(v, out));
-      }
-    }
-    return out.stream().limit(POOL_LIMIT).toList();
-  }
-
-  private static void collect(Value v, Set<Value> out) {
-    if (v instanceof Value.ListVal l) {
-      l.elements().forEach(e -> collect(e, out));
-    } else if (v instanceof Value.Obj o) {
-      o.fields().keySet().forEach(k -> out.add(Value.of(k)));
-      o.fields().values().forEach(e -> collect(e, out));
-    } else if (v instanceof Value.Str || v instanceof Value.Num) {
-      out.add(v);
-    }
   }
 
   /** A value as JSON text. */

@@ -215,17 +215,7 @@ public class Evaluator {
   }
 
   protected int position(Pos p) {
-    if (p instanceof Pos.Current) {
-      return situation.candidatePosition();
-    }
-    if (p instanceof Pos.Start) {
-      return 0;
-    }
-    if (p instanceof Pos.Var v) {
-      return positions[v.id()];
-    }
-    Pos.Shift s = (Pos.Shift) p;
-    return position(s.base()) + s.delta();
+    return Pos.resolve(p, situation.candidatePosition(), positions);
   }
 
   /**

@@ -17,6 +17,21 @@ public sealed interface Pos {
   Pos CURRENT = new Current();
   Pos START = new Start();
 
+  /** The concrete position, given the candidate's position and the values of position variables. */
+  static int resolve(Pos p, int candidate, int[] variables) {
+    if (p instanceof Current) {
+      return candidate;
+    }
+    if (p instanceof Start) {
+      return 0;
+    }
+    if (p instanceof Var v) {
+      return variables[v.id()];
+    }
+    Shift s = (Shift) p;
+    return resolve(s.base(), candidate, variables) + s.delta();
+  }
+
   static Pos shift(Pos base, int delta) {
     return delta == 0 ? base : new Shift(base, delta);
   }

@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Set;
 
 /** The scalar values a session has seen (arguments, outputs, object keys): where alternatives come from. */
-final class CandidateValues {
+public final class CandidateValues {
   private static final int LIMIT = 400;
 
   private CandidateValues() {}
 
   static List<Value> seenIn(History history) {
+    return seenIn(history, LIMIT);
+  }
+
+  /** At most {@code limit} distinct scalars: call arguments, result outputs and object keys. */
+  public static List<Value> seenIn(History history, int limit) {
     Set<Value> out = new LinkedHashSet<>();
     for (Event e : history.events()) {
       EventMatch.args(e).values().forEach(v -> collect(v, out));
@@ -22,7 +27,7 @@ final class CandidateValues {
         r.output().ifPresent(v -> collect(v, out));
       }
     }
-    return out.stream().limit(LIMIT).toList();
+    return out.stream().limit(limit).toList();
   }
 
   private static void collect(Value v, Set<Value> out) {

@@ -682,16 +682,6 @@ final class Z3Encoder {
   }
 
   private int position(Pos p) {
-    if (p instanceof Pos.Current) {
-      return events.candidatePosition();
-    }
-    if (p instanceof Pos.Start) {
-      return 0;
-    }
-    if (p instanceof Pos.Var v) {
-      return positions[v.id()];
-    }
-    Pos.Shift s = (Pos.Shift) p;
-    return position(s.base()) + s.delta();
+    return Pos.resolve(p, events.candidatePosition(), positions);
   }
 }
