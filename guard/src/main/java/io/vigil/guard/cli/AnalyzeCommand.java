@@ -7,9 +7,11 @@ import io.vigil.solver.analysis.Finding;
 import io.vigil.solver.analysis.PolicyAnalyzer;
 import io.vigil.solver.ir.CompiledPolicy;
 import io.vigil.solver.ir.RuleCompiler;
+import io.vigil.solver.trace.Trace;
 import io.vigil.solver.value.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,14 +23,15 @@ import picocli.CommandLine.Parameters;
     description = {
       "Look for broken policies over every history of up to --depth events (with Z3): rules that can",
       "never deny (vacuous), rules implied by the others (redundant), tools no history allows",
-      "(unreachable). Witnesses are JSON Lines traces that `vigil replay` reproduces.",
+      "(unreachable). Witnesses are JSON Lines traces that `vigil replay` reproduces. Calls of the",
+      "policy's tests (tests/*.jsonl beside it) are tried as witnesses before Z3 is asked.",
       "Exit 0 no finding, 1 findings, 2 error."
     })
 final class AnalyzeCommand extends Verb {
   @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Policy files or directories.")
   List<Path> paths;
 
-  @Option(names = "--depth", defaultValue = "4", description = "Longest history considered (default ${DEFAULT-VALUE}).")
+  @Option(names = "--depth", defaultValue = "3", description = "Longest history considered (default ${DEFAULT-VALUE}).")
   int depth;
 
   @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS", description = "Z3 time per question (default ${DEFAULT-VALUE}); a question without an answer is reported as undecided.")
@@ -39,6 +42,9 @@ final class AnalyzeCommand extends Verb {
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "text or json.")
   OutputFormat format;
+
+  @Option(names = "--no-tests", description = "Do not look for answers in the policy's tests (the *.jsonl under tests/ beside it) before asking Z3.")
+  boolean noTests;
 
   @Override
   int run() throws Exception {
@@ -54,7 +60,14 @@ final class AnalyzeCommand extends Verb {
     for (Path file : files) {
       LoadedPolicy loaded = Inputs.policy(file);
       CompiledPolicy policy = RuleCompiler.compile(loaded.policy(), loaded.sourceHash());
-      List<Finding> found = new PolicyAnalyzer(policy, depth, timeoutSeconds * 1000).analyze();
+      List<Trace> seeds = new ArrayList<>();
+      Path tests = file.resolveSibling("tests");
+      if (!noTests && Files.isDirectory(tests)) {
+        for (Path trace : Inputs.walk(tests, Inputs.TRACE_SUFFIX)) {
+          seeds.add(Inputs.trace(trace));
+        }
+      }
+      List<Finding> found = new PolicyAnalyzer(policy, depth, timeoutSeconds * 1000).analyze(seeds);
       for (Finding f : found) {
         findings += f.kind() == Finding.Kind.INCONCLUSIVE ? 0 : 1;
         if (format == OutputFormat.json) {

@@ -14,7 +14,8 @@ final class FindingView {
     out.println(f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + f.subject());
     out.println("  " + f.message());
     f.witness().ifPresent(w -> {
-      out.println("  witness (JSON Lines; the last call is the one decided):");
+      out.println("  witness (JSON Lines; the last call is the one decided)"
+          + w.origin().map(o -> ", the call at " + o).orElse("") + ":");
       for (ObjectNode line : w.lines()) {
         out.println("    " + line);
       }
@@ -29,6 +30,7 @@ final class FindingView {
     ArrayNode rules = node.putArray("rules");
     f.rules().forEach(rules::add);
     f.witness().ifPresent(w -> {
+      w.origin().ifPresent(o -> node.put("witness_origin", o));
       ArrayNode lines = node.putArray("witness");
       w.lines().forEach(lines::add);
     });

@@ -5,6 +5,7 @@ import com.microsoft.z3.Status;
 import io.vigil.dsl.tree.Policy;
 import io.vigil.solver.ir.CompiledPolicy;
 import io.vigil.solver.ir.CompiledRule;
+import io.vigil.solver.trace.Trace;
 import io.vigil.solver.z3.SymbolicHistory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,12 +33,23 @@ public final class PolicyAnalyzer {
   }
 
   public List<Finding> analyze() {
+    return analyze(List.of());
+  }
+
+  /**
+   * Analysis that first looks for answers in existing traces (e.g. the policy's own tests): each
+   * of their calls, replayed under enforcement, is a candidate witness. Only the questions they do
+   * not answer go to Z3, where histories are bounded by the depth.
+   */
+  public List<Finding> analyze(List<Trace> seeds) {
+    List<Witness> known = new ArrayList<>();
+    seeds.forEach(t -> known.addAll(Witness.everyCallOf(t, policy)));
     Map<String, Question> canDeny = new LinkedHashMap<>();
     Map<String, Question> triggeredAndAllowed = new LinkedHashMap<>();
     Map<String, Question> deniesAlone = new LinkedHashMap<>();
     for (CompiledRule rule : policy.rules()) {
       canDeny.put(rule.name(), new Question(h -> h.not(h.holds(rule)), w -> w.decide(policy).rules().contains(rule.name())));
-      triggeredAndAllowed.put(rule.name(), new Question(h -> h.triggered(rule), w -> !w.decide(policy).rules().contains(rule.name())));
+      triggeredAndAllowed.put(rule.name(), new Question(h -> h.triggered(rule), w -> w.triggers(rule) && !w.decide(policy).rules().contains(rule.name())));
       deniesAlone.put(rule.name(), new Question(h -> {
         List<BoolExpr> parts = new ArrayList<>(List.of(h.not(h.holds(rule))));
         policy.rules().stream().filter(o -> o != rule).forEach(o -> parts.add(h.holds(o)));
@@ -52,6 +64,7 @@ public final class PolicyAnalyzer {
     all.addAll(canDeny.values());
     all.addAll(deniesAlone.values());
     all.addAll(reachable.values());
+    Question.tryWitnesses(all, known);
     Question.answer(all, List.of(policy), depth, timeoutMillis);
 
     List<Finding> findings = new ArrayList<>();
@@ -59,6 +72,7 @@ public final class PolicyAnalyzer {
       Question deny = canDeny.get(rule.name());
       if (deny.state == Question.State.NONE) {
         Question fires = triggeredAndAllowed.get(rule.name());
+        Question.tryWitnesses(List.of(fires), known);
         Question.answer(List.of(fires), List.of(policy), depth, timeoutMillis);
         findings.add(new Finding(Finding.Kind.VACUOUS_RULE, rule.name(),
             "rule " + rule.name() + " denies no call after any history of up to " + depth + " events"

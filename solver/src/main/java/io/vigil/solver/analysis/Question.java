@@ -64,6 +64,21 @@ final class Question {
     }
   }
 
+  /** Answers the open questions that one of these existing witnesses already answers. */
+  static void tryWitnesses(List<Question> questions, List<Witness> witnesses) {
+    for (Question q : questions) {
+      for (Witness w : witnesses) {
+        if (q.state != State.OPEN) {
+          break;
+        }
+        if (q.expected.test(w)) {
+          q.state = State.FOUND;
+          q.witness = Optional.of(w);
+        }
+      }
+    }
+  }
+
   private void ask(SymbolicHistory h) {
     for (int attempt = 0; attempt <= RETRIES; attempt++) {
       Status status = h.check();

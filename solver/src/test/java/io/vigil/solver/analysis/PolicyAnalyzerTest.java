@@ -48,6 +48,25 @@ class PolicyAnalyzerTest {
   }
 
   @Test
+  void existingTracesAnswerWhatTheDepthCannotReach() {
+    CompiledPolicy policy = compile(String.join("\n",
+        "rule authenticate_first: before get_order_details(_) require once ok find_user_id_by_email(_)",
+        "rule check_status_first: before cancel_pending_order(o, _)",
+        "  require once ok get_order_details(o) returns r where r.status == \"pending\""));
+    // a cancellation needs four events before it; at depth 1 Z3 alone finds no allowed one
+    List<Finding> bounded = new PolicyAnalyzer(policy, 1, 20_000).analyze();
+    assertTrue(bounded.stream().anyMatch(f -> f.kind() == Finding.Kind.UNREACHABLE_TOOL && f.subject().equals("cancel_pending_order")), bounded.toString());
+    String trace = String.join("\n",
+        "{\"type\":\"tool_call\",\"id\":\"1\",\"tool\":\"find_user_id_by_email\",\"args\":{\"email\":\"a@b.c\"}}",
+        "{\"type\":\"tool_result\",\"id\":\"1\",\"tool\":\"find_user_id_by_email\",\"output\":\"u1\"}",
+        "{\"type\":\"tool_call\",\"id\":\"2\",\"tool\":\"get_order_details\",\"args\":{\"order_id\":\"#W1\"}}",
+        "{\"type\":\"tool_result\",\"id\":\"2\",\"tool\":\"get_order_details\",\"output\":{\"status\":\"pending\"}}",
+        "{\"type\":\"tool_call\",\"id\":\"3\",\"tool\":\"cancel_pending_order\",\"args\":{\"order_id\":\"#W1\",\"reason\":\"no longer needed\"}}");
+    List<Finding> seeded = new PolicyAnalyzer(policy, 1, 20_000).analyze(List.of(TraceReader.parse(trace, "seed.jsonl")));
+    assertEquals(List.of(), seeded);
+  }
+
+  @Test
   void findsAVacuousRule() {
     // the condition says the reason is "no longer needed", so the requirement can never fail
     CompiledPolicy policy = compile(String.join("\n",
