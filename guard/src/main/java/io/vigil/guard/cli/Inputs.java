@@ -37,16 +37,31 @@ final class Inputs {
     return files;
   }
 
-  /** Every regular file ending in {@code suffix} under {@code dir}, sorted by path. */
+  /**
+   * Every regular file ending in {@code suffix} under {@code dir}, sorted by path, leaving out build
+   * output and tool folders ({@code target}, {@code node_modules}, hidden ones), whose copies of
+   * policies are not sources.
+   */
   static List<Path> walk(Path dir, String suffix) {
     try (Stream<Path> paths = Files.walk(dir)) {
       return paths
           .filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
+          .filter(p -> !underBuildOutput(dir.relativize(p)))
           .sorted()
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean underBuildOutput(Path relative) {
+    for (int i = 0; i < relative.getNameCount() - 1; i++) {
+      String name = relative.getName(i).toString();
+      if (name.equals("target") || name.equals("node_modules") || (name.startsWith(".") && name.length() > 1 && !name.equals(".."))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static LoadedPolicy policy(Path file) {

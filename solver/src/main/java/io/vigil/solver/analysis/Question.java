@@ -50,8 +50,11 @@ final class Question {
           h.add(h.historyAllowedBy(p));
         }
         for (Question q : open) {
+          // encode before the push: constants made while encoding add their bounds to the solver,
+          // and those must outlive this question, since later questions reuse the constants
+          BoolExpr formula = q.formula.apply(h);
           h.push();
-          h.add(q.formula.apply(h));
+          h.add(formula);
           q.ask(h);
           h.pop();
         }
