@@ -11,8 +11,8 @@ import io.vigil.solver.value.Value;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SmokeTest {
-  static final String POLICY = String.join("\n",
+public class SmokeTest {
+  public static final String POLICY = String.join("\n",
       "policy retail",
       "tool find_user_id_by_email(email: string) -> string",
       "tool get_order_details(order_id: string) -> json",

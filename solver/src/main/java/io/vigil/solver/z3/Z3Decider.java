@@ -11,9 +11,11 @@ import com.microsoft.z3.Status;
 import io.vigil.dsl.tree.Policy;
 import io.vigil.dsl.tree.Type;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.eval.Evaluator;
 import io.vigil.solver.eval.FastDecider;
 import io.vigil.solver.eval.Situation;
 import io.vigil.solver.ir.CompiledPolicy;
+import io.vigil.solver.ir.CandidateReads;
 import io.vigil.solver.ir.CompiledRule;
 import io.vigil.solver.trace.Event;
 import io.vigil.solver.value.Value;
@@ -80,6 +82,11 @@ public final class Z3Decider implements AutoCloseable {
    * parameters existentially quantified, found by asking Z3 for models and blocking each.
    */
   public synchronized List<Value> allowedValues(Situation partial, String param, Set<String> otherUnknown, List<Value> candidates) {
+    return allowedValues(partial, param, otherUnknown, candidates, policy.rules());
+  }
+
+  private List<Value> allowedValues(Situation partial, String param, Set<String> otherUnknown, List<Value> candidates,
+      List<CompiledRule> rules) {
     Solver solver = ctx.mkSolver();
     Set<String> unknownParams = new LinkedHashSet<>(otherUnknown);
     unknownParams.add(param);
@@ -98,7 +105,7 @@ public final class Z3Decider implements AutoCloseable {
       return List.of();
     }
     solver.add(ctx.mkOr(choices.toArray(new BoolExpr[0])));
-    for (CompiledRule rule : policy.rules()) {
+    for (CompiledRule rule : rules) {
       solver.add(encoder(partial, unknown, rule).formula(rule.holds()));
     }
     List<Value> allowed = new ArrayList<>();
@@ -126,16 +133,25 @@ public final class Z3Decider implements AutoCloseable {
       return Map.of();
     }
     List<Value> pool = CandidateValues.seenIn(situation.history());
+    List<CompiledRule> failing = policy.rules().stream()
+        .filter(r -> !new Evaluator(situation, r.variables()).holds(r.holds())).toList();
     Map<String, List<Value>> found = new LinkedHashMap<>();
     for (Policy.Param param : tool.get().params()) {
       if (param.type() instanceof Type.ListOf || !call.args().containsKey(param.name())) {
         continue;
       }
+      // A rule that never reads this argument keeps its verdict whatever the value: if one of
+      // them fails, no value helps; the others hold for every value and need no encoding.
+      if (failing.stream().anyMatch(r -> !CandidateReads.argument(r.holds(), param.name()))) {
+        continue;
+      }
+      List<CompiledRule> reading = policy.rules().stream()
+          .filter(r -> CandidateReads.argument(r.holds(), param.name())).toList();
       Map<String, Value> args = new LinkedHashMap<>(call.args());
       Value current = args.remove(param.name());
       Situation without = new Situation(situation.history(), new Event.ToolCall(call.id(), call.tool(), args, call.time()), situation.now());
       List<Value> candidates = pool.stream().filter(v -> !v.equals(current) && fits(v, param.type())).toList();
-      List<Value> allowed = allowedValues(without, param.name(), Set.of(), candidates);
+      List<Value> allowed = allowedValues(without, param.name(), Set.of(), candidates, reading);
       if (!allowed.isEmpty()) {
         found.put(param.name(), allowed);
       }
