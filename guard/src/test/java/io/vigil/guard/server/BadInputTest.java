@@ -26,7 +26,6 @@ import io.vigil.guard.v1.ToolResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,24 +158,10 @@ class BadInputTest {
 
   @Test
   void theStreamAnswersABadRequestWithAnErrorAndGoesOn() throws Exception {
-    List<SessionResponse> responses = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<SessionRequest> requests = GuardGrpc.newStub(server.channel).session(new StreamObserver<>() {
-      @Override
-      public void onNext(SessionResponse value) {
-        responses.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    });
+    CollectingObserver<SessionResponse> answers = new CollectingObserver<>();
+    List<SessionResponse> responses = answers.responses;
+    CompletableFuture<Void> done = answers.done;
+    StreamObserver<SessionRequest> requests = GuardGrpc.newStub(server.channel).session(answers);
     requests.onNext(SessionRequest.newBuilder().setRequestId("a").setCheck(CheckRequest.newBuilder().setSessionId(session)
         .setCall(call("c", "find_user_id_by_email", "{\"email\": 1}"))).build());
     requests.onNext(SessionRequest.newBuilder().setRequestId("b").build());

@@ -32,7 +32,6 @@ import io.vigil.guard.v1.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,24 +109,10 @@ class GuardServiceTest {
   void theSessionStreamPlaysAConversationAndAnswersInOrder() throws Exception {
     String session = newSession("streamed");
     List<Conversations.Line> lines = Conversations.read(Conversations.retailTrace("deny_modify_items_twice"));
-    List<SessionResponse> responses = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<SessionRequest> requests = GuardGrpc.newStub(server.channel).session(new StreamObserver<>() {
-      @Override
-      public void onNext(SessionResponse value) {
-        responses.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    });
+    CollectingObserver<SessionResponse> answers = new CollectingObserver<>();
+    List<SessionResponse> responses = answers.responses;
+    CompletableFuture<Void> done = answers.done;
+    StreamObserver<SessionRequest> requests = GuardGrpc.newStub(server.channel).session(answers);
     for (int i = 0; i < lines.size(); i++) {
       Conversations.Line line = lines.get(i);
       SessionRequest.Builder request = SessionRequest.newBuilder().setRequestId("r" + i);
