@@ -5,7 +5,6 @@ import io.vigil.dsl.tree.Expr;
 import io.vigil.dsl.tree.Expr.EventKind;
 import io.vigil.dsl.tree.Policy;
 import io.vigil.solver.value.Value;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One bounded question about all histories of exactly {@code length} events followed by a call:
@@ -268,10 +267,6 @@ public final class SymbolicHistory implements AutoCloseable {
     }
     RatNum r = (RatNum) e;
     return new BigDecimal(r.getBigIntNumerator()).divide(new BigDecimal(r.getBigIntDenominator()), MathContext.DECIMAL64);
-  }
-
-  public Optional<String> reasonUnknown() {
-    return Optional.ofNullable(solver.getReasonUnknown());
   }
 
   @Override
