@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /** Parses and checks a policy file; the one entry point for tools that run policies. */
 public final class PolicyLoader {
@@ -36,6 +37,25 @@ public final class PolicyLoader {
     Policy policy = PolicyParser.parse(source, fileName);
     List<Diagnostic> diagnostics = PolicyChecker.check(policy);
     if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+      throw new PolicyException(diagnostics);
+    }
+    return new LoadedPolicy(policy, diagnostics, sha256(source));
+  }
+
+  /**
+   * Like {@link #load(Path)}, but errors of the given codes do not stop loading: they come back
+   * among the diagnostics. For analysis, which shows what such an error does to the policy.
+   */
+  public static LoadedPolicy loadTolerating(Path file, Set<Diagnostic.Code> tolerated) {
+    String source;
+    try {
+      source = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read policy " + file, e);
+    }
+    Policy policy = PolicyParser.parse(source, file.toString());
+    List<Diagnostic> diagnostics = PolicyChecker.check(policy);
+    if (diagnostics.stream().anyMatch(d -> d.isError() && !tolerated.contains(d.code()))) {
       throw new PolicyException(diagnostics);
     }
     return new LoadedPolicy(policy, diagnostics, sha256(source));

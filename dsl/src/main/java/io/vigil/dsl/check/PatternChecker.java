@@ -4,6 +4,7 @@ import static io.vigil.dsl.check.Types.BOOL;
 import static io.vigil.dsl.check.Types.JSON;
 import static io.vigil.dsl.check.Types.STRING;
 
+import io.vigil.dsl.Diagnostic;
 import io.vigil.dsl.tree.Expr;
 import io.vigil.dsl.tree.Expr.ArgPattern;
 import io.vigil.dsl.tree.Expr.EventKind;
@@ -133,7 +134,7 @@ final class PatternChecker {
         param = tool.param(arg.name().get()).orElse(null);
         if (param == null) {
           reporter.error(arg.position(),
-              "tool '" + tool.name() + "' has no parameter '" + arg.name().get() + "'");
+              "tool '" + tool.name() + "' has no parameter '" + arg.name().get() + "'", Diagnostic.Code.UNKNOWN_PARAMETER);
         }
       }
       if (param != null && !given.add(param.name())) {

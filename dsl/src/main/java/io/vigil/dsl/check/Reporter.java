@@ -14,6 +14,10 @@ final class Reporter {
     diagnostics.add(Diagnostic.error(position, message));
   }
 
+  void error(SourcePosition position, String message, Diagnostic.Code code) {
+    diagnostics.add(new Diagnostic(position, Diagnostic.Severity.ERROR, message, code));
+  }
+
   void warning(SourcePosition position, String message) {
     diagnostics.add(Diagnostic.warning(position, message));
   }

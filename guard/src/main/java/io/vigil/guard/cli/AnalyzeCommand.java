@@ -2,7 +2,11 @@ package io.vigil.guard.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.dsl.Diagnostic;
 import io.vigil.dsl.LoadedPolicy;
+import io.vigil.dsl.tree.Policy;
+import io.vigil.dsl.tree.SourcePosition;
 import io.vigil.solver.analysis.Finding;
 import io.vigil.solver.analysis.PolicyAnalyzer;
 import io.vigil.solver.ir.CompiledPolicy;
@@ -13,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,7 +64,22 @@ final class AnalyzeCommand extends Verb {
     ArrayNode json = JsonNodeFactory.instance.arrayNode();
     int findings = 0;
     for (Path file : files) {
-      LoadedPolicy loaded = Inputs.policy(file);
+      // A misspelt argument name is an error that `check` rejects; analysis goes on regardless to
+      // show what the misspelling does (typically: the rule never fires).
+      LoadedPolicy loaded = Inputs.policyTolerating(file, Set.of(Diagnostic.Code.UNKNOWN_PARAMETER));
+      List<Diagnostic> errors = loaded.warnings().stream().filter(Diagnostic::isError).toList();
+      findings += errors.size();
+      for (Diagnostic error : errors) {
+        if (format == OutputFormat.json) {
+          ObjectNode node = json.addObject();
+          node.put("kind", "policy_error");
+          node.put("subject", error.position().toString());
+          node.put("message", error.message());
+          node.put("policy", file.toString());
+        } else {
+          out().println(error);
+        }
+      }
       CompiledPolicy policy = RuleCompiler.compile(loaded.policy(), loaded.sourceHash());
       List<Trace> seeds = new ArrayList<>();
       Path tests = file.resolveSibling("tests");
@@ -68,7 +89,7 @@ final class AnalyzeCommand extends Verb {
         }
       }
       List<Finding> found = new PolicyAnalyzer(policy, depth, timeoutSeconds * 1000).analyze(seeds);
-      for (Finding f : found) {
+      for (Finding f : explainedBy(errors, loaded.policy(), found)) {
         findings += f.kind() == Finding.Kind.INCONCLUSIVE ? 0 : 1;
         if (format == OutputFormat.json) {
           FindingView.json(f, json).put("policy", file.toString());
@@ -90,5 +111,29 @@ final class AnalyzeCommand extends Verb {
       out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     }
     return findings > 0 ? ExitCodes.VERDICT : ExitCodes.OK;
+  }
+
+  /** Vacuous findings of rules that hold a tolerated error name it as the likely cause. */
+  private static List<Finding> explainedBy(List<Diagnostic> errors, Policy policy, List<Finding> found) {
+    List<Finding> out = new ArrayList<>();
+    for (Finding f : found) {
+      Optional<Diagnostic> cause = f.kind() == Finding.Kind.VACUOUS_RULE
+          ? errors.stream().filter(e -> ruleAt(policy, e.position()).filter(f.subject()::equals).isPresent()).findFirst()
+          : Optional.empty();
+      out.add(cause.map(c -> new Finding(f.kind(), f.subject(), f.message() + "; likely cause: " + c, f.rules(), f.witness()))
+          .orElse(f));
+    }
+    return out;
+  }
+
+  /** The rule whose text holds {@code at}: the last one that starts before it. */
+  private static Optional<String> ruleAt(Policy policy, SourcePosition at) {
+    String name = null;
+    for (Policy.Rule rule : policy.rules()) {
+      if (rule.position().line() <= at.line()) {
+        name = rule.name();
+      }
+    }
+    return Optional.ofNullable(name);
   }
 }

@@ -1,5 +1,6 @@
 package io.vigil.guard.cli;
 
+import io.vigil.dsl.Diagnostic;
 import io.vigil.dsl.LoadedPolicy;
 import io.vigil.dsl.PolicyLoader;
 import io.vigil.solver.trace.Trace;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Finding and reading the files the verbs are given. */
@@ -67,6 +69,11 @@ final class Inputs {
   static LoadedPolicy policy(Path file) {
     requireFile(file);
     return PolicyLoader.load(file);
+  }
+
+  static LoadedPolicy policyTolerating(Path file, Set<Diagnostic.Code> tolerated) {
+    requireFile(file);
+    return PolicyLoader.loadTolerating(file, tolerated);
   }
 
   static Trace trace(Path file) {

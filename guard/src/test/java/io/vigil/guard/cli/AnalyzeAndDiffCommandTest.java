@@ -44,6 +44,31 @@ class AnalyzeAndDiffCommandTest {
   }
 
   @Test
+  void aMisspeltArgumentNameIsReportedAndTheRuleItEmptiesIsVacuous() throws Exception {
+    String misspelt = VigilCommandTest.RES + "analysis/misspelt.vigil";
+    assertEquals(2, vigil("check", misspelt).exit(), "check rejects the misspelling");
+    VigilCommandTest.Result r = vigil("analyze", "--format", "json", misspelt);
+    assertEquals(1, r.exit(), r.err() + r.out());
+    Map<String, JsonNode> byKind = new HashMap<>();
+    for (JsonNode f : r.json()) {
+      byKind.put(f.get("kind").asText(), f);
+    }
+    assertEquals(Set.of("policy_error", "vacuous_rule"), byKind.keySet(), r.out());
+    assertTrue(byKind.get("policy_error").get("message").asText().contains("no parameter 'reasn'"), r.out());
+    JsonNode vacuous = byKind.get("vacuous_rule");
+    assertEquals("read_before_cancel_by_mistake", vacuous.get("subject").asText());
+    assertTrue(vacuous.get("message").asText().contains("trigger never matches"), r.out());
+    assertTrue(vacuous.get("message").asText().contains("misspelt.vigil:13:31"), "names the misspelling: " + r.out());
+    // the witness: a cancellation without reading the order first goes through
+    JsonNode witness = vacuous.get("witness");
+    JsonNode last = witness.get(witness.size() - 1);
+    assertEquals("cancel_pending_order", last.get("tool").asText());
+    for (JsonNode line : witness) {
+      assertTrue(!"get_order_details".equals(line.path("tool").asText()), r.out());
+    }
+  }
+
+  @Test
   void diffPrintsAReplayableShortestDifferenceAndExits1(@TempDir Path dir) throws Exception {
     String original = Files.readString(Path.of(PLANTED));
     Path without = dir.resolve("without.vigil");

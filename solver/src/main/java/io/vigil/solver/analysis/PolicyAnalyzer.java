@@ -2,16 +2,21 @@ package io.vigil.solver.analysis;
 
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Status;
+import io.vigil.dsl.tree.Expr.EventKind;
 import io.vigil.dsl.tree.Policy;
 import io.vigil.solver.ir.CompiledPolicy;
 import io.vigil.solver.ir.CompiledRule;
+import io.vigil.solver.ir.Formula;
+import io.vigil.solver.ir.Pos;
 import io.vigil.solver.trace.Trace;
 import io.vigil.solver.z3.SymbolicHistory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Bounded analysis of one policy over all histories of up to {@code depth} events (every call in
@@ -74,10 +79,19 @@ public final class PolicyAnalyzer {
         Question fires = triggeredAndAllowed.get(rule.name());
         Question.tryWitnesses(List.of(fires), known);
         Question.answer(List.of(fires), List.of(policy), depth, timeoutMillis);
+        Optional<Witness> witness = fires.witness;
+        String how = "; the witness shows it triggered without denying";
+        if (witness.isEmpty()) {
+          // Never triggered: show instead a call of a tool it names going through.
+          Question guardedAllowed = guardedToolAllowed(rule);
+          Question.tryWitnesses(List.of(guardedAllowed), known);
+          Question.answer(List.of(guardedAllowed), List.of(policy), depth, timeoutMillis);
+          witness = guardedAllowed.witness;
+          how = "; its trigger never matches" + (witness.isPresent() ? " (the witness is a call of a tool it names, allowed)" : "");
+        }
         findings.add(new Finding(Finding.Kind.VACUOUS_RULE, rule.name(),
-            "rule " + rule.name() + " denies no call after any history of up to " + depth + " events"
-                + (fires.witness.isPresent() ? "; the witness shows it triggered without denying" : "; its trigger never matches"),
-            List.of(rule.name()), fires.witness));
+            "rule " + rule.name() + " denies no call after any history of up to " + depth + " events" + how,
+            List.of(rule.name()), witness));
       } else if (deny.state != Question.State.FOUND) {
         findings.add(undecided(rule.name(), "whether rule " + rule.name() + " can deny"));
       } else {
@@ -104,6 +118,26 @@ public final class PolicyAnalyzer {
       }
     }
     return findings;
+  }
+
+  /** "Some history allows a call of a tool that the rule's trigger names." */
+  private Question guardedToolAllowed(CompiledRule rule) {
+    Set<String> tools = new LinkedHashSet<>();
+    candidateTools(rule.triggered(), tools);
+    return new Question(h -> {
+      List<BoolExpr> any = new ArrayList<>();
+      tools.forEach(t -> any.add(h.candidateIs(t)));
+      return h.and(h.or(any.toArray(new BoolExpr[0])), h.allowedBy(policy));
+    }, w -> tools.contains(w.candidateTool()) && w.decide(policy).allowed());
+  }
+
+  /** The tools of the call patterns at the candidate position, looking through conjunctions. */
+  private static void candidateTools(Formula f, Set<String> out) {
+    if (f instanceof Formula.EventIs e && e.pos().equals(Pos.CURRENT) && e.kind() == EventKind.CALL) {
+      out.addAll(e.tools());
+    } else if (f instanceof Formula.And and) {
+      and.operands().forEach(p -> candidateTools(p, out));
+    }
   }
 
   private static Finding undecided(String subject, String question) {

@@ -61,6 +61,11 @@ public final class Witness {
     return decided.computeIfAbsent(policy, p -> new FastDecider(p).decide(situation()));
   }
 
+  /** The tool of the last call, the one decided. */
+  public String candidateTool() {
+    return situation().candidate().tool();
+  }
+
   /** Whether the last call matches the rule's trigger and condition. */
   public boolean triggers(CompiledRule rule) {
     return new Evaluator(situation(), rule.variables()).holds(rule.triggered());

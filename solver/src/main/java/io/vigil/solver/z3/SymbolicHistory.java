@@ -104,6 +104,10 @@ public final class SymbolicHistory implements AutoCloseable {
     return ctx.mkAnd(fs);
   }
 
+  public BoolExpr or(BoolExpr... fs) {
+    return ctx.mkOr(fs);
+  }
+
   public BoolExpr implies(BoolExpr a, BoolExpr b) {
     return ctx.mkImplies(a, b);
   }
