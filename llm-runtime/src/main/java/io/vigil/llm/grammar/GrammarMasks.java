@@ -101,8 +101,8 @@ public final class GrammarMasks {
 
   /**
    * The bytes that must follow {@code state} because the grammar admits exactly one byte at each
-   * step; stops at a slot, at the end of the call, or where a choice opens. May end inside a
-   * multi-byte character.
+   * step; stops at a slot, at the end of the call, or where a choice opens, and is cut back to whole
+   * UTF-8 characters (so it can be tokenized as text).
    */
   public byte[] forcedBytes(GrammarState state) {
     synchronized (forced) {
@@ -133,7 +133,8 @@ public final class GrammarMasks {
       out.write(only);
       s = next;
     }
-    byte[] result = out.toByteArray();
+    byte[] run = out.toByteArray();
+    byte[] result = java.util.Arrays.copyOf(run, Utf8.completePrefix(run, run.length));
     synchronized (forced) {
       forced.put(state, result);
     }

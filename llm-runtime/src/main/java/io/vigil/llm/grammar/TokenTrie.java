@@ -3,6 +3,8 @@ package io.vigil.llm.grammar;
 import io.vigil.llm.spi.TokenizerView;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Every ordinary token's byte string in one trie, stored as flat arrays: node {@code n}'s children
@@ -25,6 +27,15 @@ public final class TokenTrie {
   final BitSet pureString;
   private final BitSet ordinary;
   private final int maxTokenLength;
+
+  private static final Map<TokenizerView, TokenTrie> SHARED = new WeakHashMap<>();
+
+  /** The trie of {@code tokenizer}, built once per tokenizer instance and shared (building o200k's takes a while). */
+  public static TokenTrie of(TokenizerView tokenizer) {
+    synchronized (SHARED) {
+      return SHARED.computeIfAbsent(tokenizer, TokenTrie::new);
+    }
+  }
 
   public TokenTrie(TokenizerView tokenizer) {
     this.vocabSize = tokenizer.vocabSize();
