@@ -22,7 +22,7 @@ final class IndexedEvaluator extends Evaluator {
 
   @Override
   protected boolean existsPos(Formula.ExistsPos e) {
-    MonitorPlan.QuantPlan plan = monitor.served(e);
+    MonitorPlan.QuantPlan plan = monitor.planOf(e);
     int hi = position(e.hi());
     if (plan == null || hi > monitor.size()) {
       return super.existsPos(e);
@@ -32,7 +32,8 @@ final class IndexedEvaluator extends Evaluator {
       // every k in (j, hi) must satisfy the since's left side: j is at least its latest break
       lo = Math.max(lo, latestBreak(plan.since(), lo, hi));
     }
-    if (plan.support() == null) {
+    if (plan.support() == null || !monitor.indexed()) {
+      // newest first: the anchor of a since, and most once conditions, are recent
       for (int j = hi - 1; j >= lo; j--) {
         positions[e.var()] = j;
         if (holds(e.body())) {
@@ -90,7 +91,7 @@ final class IndexedEvaluator extends Evaluator {
   /** The latest k in [lo, hi) where the body of {@code a} is false, else -1. */
   private int latestBreak(Formula.ForallPos a, int lo, int hi) {
     MonitorPlan.QuantPlan plan = monitor.planOf(a);
-    if (plan == null || plan.support() == null) {
+    if (plan == null || plan.support() == null || !monitor.indexed()) {
       for (int k = hi - 1; k >= lo; k--) {
         positions[a.var()] = k;
         if (!holds(a.body())) {

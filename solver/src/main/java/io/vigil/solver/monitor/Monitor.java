@@ -102,6 +102,19 @@ public final class Monitor {
 
   // ------------------------------------------------------------------ indexes
 
+  /**
+   * Whether the event at {@code p} passes the spec's filter. One that cannot be evaluated (a regex
+   * overflowing the stack) enters the index: the quantifier's body, evaluated there when a
+   * decision visits it, then fails the decision as the evaluator would.
+   */
+  private boolean passes(MonitorPlan.IndexSpec spec, int p) {
+    try {
+      return new FilterEvaluator(history, spec.filterVariables()).holdsAt(spec.filter(), spec.filterVar(), p);
+    } catch (RuntimeException | StackOverflowError e) {
+      return true;
+    }
+  }
+
   /** The positions of one keyed index, by value; {@code always}: positions whose value is a string. */
   static final class Keyed {
     final Map<Value, IntList> byValue = new HashMap<>(4);
@@ -112,6 +125,9 @@ public final class Monitor {
     int[] ids = plan.specsFor(history.get(p));
     for (int id : ids) {
       MonitorPlan.IndexSpec spec = plan.specs().get(id);
+      if (spec.filter() != null && !passes(spec, p)) {
+        continue;
+      }
       if (spec.path() == null) {
         IntList list = (IntList) index[id];
         if (list == null) {
@@ -146,6 +162,11 @@ public final class Monitor {
         keyed.always.add(p);
       }
     }
+  }
+
+  /** Whether this session keeps indexes yet (from {@link MonitorPlan#indexFrom} events on). */
+  boolean indexed() {
+    return index != null;
   }
 
   /** The plan of a quantifier when this session can serve it from indexes, else null. */
@@ -221,6 +242,18 @@ public final class Monitor {
     Value valueAt(Term path, int p) {
       positions[0] = p;
       return value(path);
+    }
+  }
+
+  /** Evaluates an index filter (about the event at one position variable) at one history position. */
+  private static final class FilterEvaluator extends Evaluator {
+    FilterEvaluator(History history, int variables) {
+      super(new Situation(history, null, BigDecimal.ZERO), variables);
+    }
+
+    boolean holdsAt(io.vigil.solver.ir.Formula filter, int var, int p) {
+      positions[var] = p;
+      return holds(filter);
     }
   }
 

@@ -40,9 +40,12 @@ public final class MonitorPlan {
    * An index: the positions of events of {@code kind} (and of one of {@code tools}, empty = any),
    * or, with a {@code path}, those positions grouped by the path's value at them ({@code
    * membership}: by each element of a list value, each key of an object value; a string value, in
-   * which anything may be a substring, is kept apart and always visited).
+   * which anything may be a substring, is kept apart and always visited). With a {@code filter},
+   * only the positions where it holds (or could not be evaluated) enter: a formula about the event
+   * at position variable {@code filterVar} alone, so its value at a position never changes.
    */
-  record IndexSpec(EventKind kind, Set<String> tools, Term path, int pathVariables, boolean membership) {}
+  record IndexSpec(EventKind kind, Set<String> tools, Term path, int pathVariables, boolean membership,
+      Formula filter, int filterVar, int filterVariables) {}
 
   /** One part of a support: the positions of index {@code spec} under {@code key}, not older than {@code window} seconds. */
   record Alt(int spec, Term key, BigDecimal window) {}
@@ -292,7 +295,7 @@ public final class MonitorPlan {
       return value ? conjunction(a, j, inside) : union(a.operands(), false, j, inside);
     }
     if (f instanceof Formula.EventIs e && value && e.pos().equals(new Pos.Var(j))) {
-      return List.of(new Alt(spec(e, null, false, 0), null, null));
+      return List.of(new Alt(spec(e, null, false, 0, null, j), null, null));
     }
     return null;
   }
@@ -329,9 +332,12 @@ public final class MonitorPlan {
     Term path = null;
     Term key = null;
     boolean membership = false;
+    List<Formula> filters = new ArrayList<>();
     for (Formula x : parts) {
       if (x instanceof Formula.EventIs e && e.pos().equals(at) && event == null) {
         event = e;
+      } else if (IndexFilter.usable(x, j)) {
+        filters.add(x);
       } else if (window == null && windowOf(x, j) != null) {
         window = windowOf(x, j);
       } else if (key == null && x instanceof Formula.Compare c && c.op() == Formula.CmpOp.EQ) {
@@ -351,7 +357,8 @@ public final class MonitorPlan {
     }
     if (event != null) {
       int variables = path == null ? 0 : variables(path);
-      return List.of(new Alt(spec(event, path, membership, variables), key, window));
+      Formula filter = filters.isEmpty() ? null : filters.size() == 1 ? filters.get(0) : new Formula.And(filters);
+      return List.of(new Alt(spec(event, path, membership, variables, filter, j), key, window));
     }
     for (Formula x : parts) {
       List<Alt> s = support(x, true, j, inside);
@@ -393,9 +400,10 @@ public final class MonitorPlan {
     return null;
   }
 
-  private int spec(Formula.EventIs e, Term path, boolean membership, int variables) {
+  private int spec(Formula.EventIs e, Term path, boolean membership, int variables, Formula filter, int j) {
     boolean message = e.kind() == EventKind.USER_MESSAGE || e.kind() == EventKind.ASSISTANT_MESSAGE;
-    IndexSpec spec = new IndexSpec(e.kind(), message ? Set.of() : e.tools(), path, variables, membership);
+    IndexSpec spec = new IndexSpec(e.kind(), message ? Set.of() : e.tools(), path, variables, membership,
+        filter, filter == null ? 0 : j, filter == null ? 0 : IndexFilter.variables(filter, j));
     return specIds.computeIfAbsent(spec, s -> {
       specs.add(s);
       return specs.size() - 1;

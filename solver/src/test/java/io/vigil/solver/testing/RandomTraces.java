@@ -46,7 +46,7 @@ public final class RandomTraces {
   /**
    * Rules added to {@link #POLICY} for the monitor: keys the indexes serve (payload fields, object
    * keys, list elements, substrings of a string output, spreads), keyed counts and since, a key
-   * fixed by an enclosing quantifier, and windows on both sides of a since.
+   * fixed by an enclosing quantifier, windows on both sides of a since, and index filters.
    */
   public static final String MONITOR_RULES = String.join("\n",
       "rule m_member_keys: before b(x, _) require once ok a(_, _) returns r where x in r.owners",
@@ -60,7 +60,12 @@ public final class RandomTraces {
       "rule m_since_msg: before c() require (not error any_tool(..)) since (assistant_message(t) where \"conf\" in t)",
       "rule m_hist_key: before b(x, _) require historically (not (error b(x, _) returns e where e matches /found/))",
       "rule m_prev_once: before b(x, _) require not once (previous (a(x, _)) and ok any_tool(..))",
-      "rule m_forall_or: before c() require historically ((a(..) or b(..)) implies not (user_message or assistant_message))");
+      "rule m_forall_or: before c() require historically ((a(..) or b(..)) implies not (user_message or assistant_message))",
+      // index filters: conditions on the event alone (a payload field, a regex on it, list elements)
+      "rule m_filter_since: before b(x, _) require (not ((ok a(x, _) returns y where y.status != \"open\") or error b(x, _))) since (ok a(x, _) returns r where r.status == \"open\")",
+      "rule m_filter_regex: before b(x, _) require not once (ok a(x, _) returns r where r.status matches /^(k|it)[0-9]/ and len(r.lines) < 2)",
+      "rule m_filter_elem: before a(x, n) require not once (ok b(x, _) returns r where (exists l in r.lines: l.price > 10) and n > 5)",
+      "rule m_filter_text: before c() require (not user_message(_)) since (user_message(t) where lower(t) == \"yes\" or \"conf\" in t)");
 
   public static final String[] STRINGS = {"x1", "x2", "k", "k1", "open", "closed", "it1", "it2", "it5", "item9"};
   public static final String[] MESSAGES = {"yes", "Yes please", "y", "no", "wait", "YES!", "yesterday", "  y", "confirmed", "conf 12", "confed"};
