@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.dsl.tree.Policy;
 import io.vigil.dsl.tree.Type;
-import io.vigil.guard.policy.ActivePolicy;
-import io.vigil.guard.session.Deadline;
 import io.vigil.guard.session.EventJson;
 import io.vigil.guard.session.EventValidator;
-import io.vigil.guard.session.Session;
 import io.vigil.llm.decode.CallOracle;
 import io.vigil.llm.decode.PartialCall;
 import io.vigil.llm.decode.Verdict;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.ir.CompiledRule;
 import io.vigil.solver.eval.Situation;
 import io.vigil.solver.monitor.Monitor;
 import io.vigil.solver.trace.Event;
@@ -21,7 +19,6 @@ import io.vigil.solver.trace.History;
 import io.vigil.solver.value.Json;
 import io.vigil.solver.value.Value;
 import io.vigil.solver.z3.CandidateValues;
-import io.vigil.solver.z3.Z3Decider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +36,11 @@ import java.util.stream.Collectors;
  * change), and every error fails closed: not completable, no value allowed, deny.
  *
  * <ul>
- *   <li>{@link #completable}: Z3's existential question, the unknown parameters as constants.
- *   <li>{@link #allowedValues}: a steering heuristic built from two Z3 questions (see there).
+ *   <li>{@link #completable}: exact. Rules that read no unknown argument are evaluated on the
+ *       partial call; the others first meet concrete completions ({@link CompletionSearch}), and
+ *       only when none of those is allowed is Z3 asked, over just those rules, with the unknown
+ *       arguments as constants.
+ *   <li>{@link #allowedValues}: a steering heuristic (see there).
  *   <li>{@link #decide}: the sidecar's own path for a check, the call validated against the
  *       tool's declaration and decided by the incremental {@link Monitor} (no Z3): the guarantee.
  * </ul>
@@ -49,44 +49,38 @@ public final class PolicyCallOracle implements CallOracle {
   /** Values of the session offered as candidates; the same bound the sidecar's AllowedNow uses. */
   private static final int POOL_LIMIT = 200;
 
+  private final PolicyOracles oracles;
   private final Policy policy;
-  private final Z3Decider questions;
   private final Monitor monitor;
   private final BigDecimal now;
-  private final List<Value> seen;
-  private final Map<String, List<Value>> literalsByTool = new HashMap<>();
-  private final FreshValues fresh;
+  private final CompletionSearch search;
 
-  private final Map<PartialCall, Boolean> completableAnswers = new HashMap<>();
+  private final Map<ValueCall, Boolean> completableAnswers = new HashMap<>();
   private final Map<ValueQuestion, Optional<List<JsonNode>>> valueAnswers = new HashMap<>();
   private final Map<GroundCall, Verdict> verdicts = new HashMap<>();
   private final List<String> engineErrors = new ArrayList<>();
+
+  private record ValueCall(String tool, Map<String, Value> known, Set<String> unknown) {}
 
   private record ValueQuestion(PartialCall call, String param) {}
 
   private record GroundCall(String tool, JsonNode arguments) {}
 
   /**
-   * @param decider the policy version's decider (its monitor plan decides ground calls)
-   * @param questions a Z3 context for the partial-call questions (serialized per context: give
-   *     generation its own, as the sidecar does with {@link ActivePolicy#constraints()})
+   * @param oracles what the oracles of the policy version share (its decider, Z3 contexts)
    * @param history the session's committed events (copied)
    * @param now seconds since the epoch: the time of the call being generated
    */
-  public PolicyCallOracle(PolicyDecider decider, Z3Decider questions, History history, BigDecimal now) {
+  public PolicyCallOracle(PolicyOracles oracles, History history, BigDecimal now) {
+    PolicyDecider decider = oracles.decider();
+    this.oracles = oracles;
     this.policy = decider.policy().source();
-    this.questions = questions;
     this.monitor = Monitor.of(decider.monitorPlan(), history);
     this.now = now;
-    this.seen = CandidateValues.seenIn(monitor.history(), POOL_LIMIT);
+    List<Value> seen = CandidateValues.seenIn(monitor.history(), POOL_LIMIT);
     List<Value> everything = new ArrayList<>(seen);
-    everything.addAll(PolicyLiterals.of(decider.policy().rules()));
-    this.fresh = new FreshValues(everything);
-  }
-
-  /** An oracle over the committed history of a running sidecar session, caught up with its store. */
-  public static PolicyCallOracle forSession(ActivePolicy policy, Session session, BigDecimal now, Deadline deadline) {
-    return new PolicyCallOracle(policy.decider(), policy.constraints(), session.snapshot(policy, deadline), now);
+    everything.addAll(oracles.allLiterals());
+    this.search = new CompletionSearch(oracles, monitor, now, seen, new FreshValues(everything));
   }
 
   public BigDecimal now() {
@@ -100,21 +94,23 @@ public final class PolicyCallOracle implements CallOracle {
 
   @Override
   public synchronized boolean completable(PartialCall call) {
-    Boolean known = completableAnswers.get(call);
-    if (known == null) {
-      known = askCompletable(call.tool(), call.known(), call.unknown());
-      completableAnswers.put(call, known);
+    try {
+      Map<String, Value> known = new LinkedHashMap<>();
+      call.known().forEach((k, v) -> known.put(k, Json.fromNode(v)));
+      return completable(call.tool(), known, call.unknown());
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      return failClosed(false, e);
     }
-    return known;
   }
 
   /**
-   * Whether {@code param} is confined to finitely many values here, and which. Z3 is asked whether
-   * a fresh value (one the session and the rules never mention) would let the call be completed.
-   * If so, the model chooses freely ({@code Optional.empty()}); if not, the answer is the values
-   * among those the session has seen and the rules' literals that Z3 allows, the call's other
-   * unknown parameters existentially quantified. A parameter that some unseen, non-fresh value
-   * would satisfy (none seen is allowed, yet the call is completable) is left free as well.
+   * Whether {@code param} is confined to finitely many values here, and which. First, whether a
+   * fresh value (one the session and the rules never mention) would let the call be completed: if
+   * so, the model chooses freely ({@code Optional.empty()}). If not, the answer is the values among
+   * those the session has seen and the rules' literals that the policy allows, the call's other
+   * unknown arguments existentially quantified (decided by evaluation when no rule reads those
+   * others, else by Z3). A parameter no rule reads is free; so is one that no seen value satisfies
+   * while the call is still completable (some unseen, non-fresh value would do).
    *
    * <p>This is a heuristic for steering, not part of the guarantee. One fresh value stands for all
    * unseen ones only as long as rules relate the parameter to the session by equality and
@@ -129,7 +125,11 @@ public final class PolicyCallOracle implements CallOracle {
     ValueQuestion question = new ValueQuestion(call, param);
     Optional<List<JsonNode>> known = valueAnswers.get(question);
     if (known == null) {
-      known = askAllowedValues(call, param);
+      try {
+        known = askAllowedValues(call, param);
+      } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        known = failClosed(Optional.of(List.of()), e);
+      }
       valueAnswers.put(question, known);
     }
     return known;
@@ -148,74 +148,90 @@ public final class PolicyCallOracle implements CallOracle {
 
   // ------------------------------------------------------------------ questions
 
-  private boolean askCompletable(String tool, Map<String, JsonNode> known, Set<String> unknown) {
-    try {
-      Map<String, Value> args = new LinkedHashMap<>();
-      known.forEach((k, v) -> args.put(k, Json.fromNode(v)));
-      return askCompletableValues(tool, args, unknown);
-    } catch (RuntimeException | LinkageError | StackOverflowError e) {
-      return failClosed(false, e);
+  private boolean completable(String tool, Map<String, Value> known, Set<String> unknown) {
+    ValueCall key = new ValueCall(tool, Map.copyOf(known), Set.copyOf(unknown));
+    Boolean answer = completableAnswers.get(key);
+    if (answer == null) {
+      try {
+        answer = askCompletable(tool, known, unknown);
+      } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        answer = failClosed(false, e);
+      }
+      completableAnswers.put(key, answer);
     }
+    return answer;
   }
 
-  private boolean askCompletableValues(String tool, Map<String, Value> args, Set<String> unknown) {
+  private boolean askCompletable(String tool, Map<String, Value> known, Set<String> unknown) {
     Policy.ToolDecl decl = declaration(tool);
-    for (String name : args.keySet()) {
-      if (decl.param(name).isEmpty()) {
-        return false;
-      }
+    checkParams(decl, known.keySet());
+    checkParams(decl, unknown);
+    CompletionSearch.Answer answer = search.completable(decl, known, unknown);
+    if (answer.outcome() != CompletionSearch.Outcome.UNDECIDED) {
+      return answer.outcome() == CompletionSearch.Outcome.COMPLETABLE;
     }
-    if (monitor.plan().rulesFor(tool).isEmpty()) {
-      return true; // no rule can deny a call of this tool
-    }
-    return questions.completable(situation(tool, args), unknown);
+    return oracles.z3(answer.open()).completable(search.situation(tool, known), unknown);
   }
 
   private Optional<List<JsonNode>> askAllowedValues(PartialCall call, String param) {
-    try {
-      Policy.ToolDecl decl = declaration(call.tool());
-      Policy.Param declared = decl.param(param)
-          .orElseThrow(() -> new IllegalArgumentException("tool '" + call.tool() + "' has no parameter '" + param + "'"));
-      if (!call.unknown().contains(param)) {
-        throw new IllegalArgumentException("parameter '" + param + "' is not unknown in the partial call");
-      }
-      Map<String, Value> known = new LinkedHashMap<>();
-      call.known().forEach((k, v) -> known.put(k, Json.fromNode(v)));
-      Set<String> others = new LinkedHashSet<>(call.unknown());
-      others.remove(param);
-      Type type = declared.type();
-      if (type == Type.Primitive.BOOL) {
-        return Optional.of(allowedAmong(call.tool(), known, param, others, List.of(Value.TRUE, Value.FALSE)));
-      }
-      if (type != Type.Primitive.STRING && type != Type.Primitive.NUMBER) {
-        return free(call);
-      }
-      Value probe = type == Type.Primitive.STRING ? fresh.string() : fresh.number();
-      Map<String, Value> withProbe = new LinkedHashMap<>(known);
-      withProbe.put(param, probe);
-      if (askCompletableValues(call.tool(), withProbe, others)) {
+    Policy.ToolDecl decl = declaration(call.tool());
+    Policy.Param declared = decl.param(param)
+        .orElseThrow(() -> new IllegalArgumentException("tool '" + call.tool() + "' has no parameter '" + param + "'"));
+    if (!call.unknown().contains(param)) {
+      throw new IllegalArgumentException("parameter '" + param + "' is not unknown in the partial call");
+    }
+    Map<String, Value> known = new LinkedHashMap<>();
+    call.known().forEach((k, v) -> known.put(k, Json.fromNode(v)));
+    if (!completable(call.tool(), known, call.unknown())) {
+      return Optional.of(List.of());
+    }
+    Type type = declared.type();
+    List<CompiledRule> rules = search.rulesFor(call.tool());
+    List<CompiledRule> readingParam = rules.stream().filter(r -> oracles.reads(r, param)).toList();
+    boolean scalar = type == Type.Primitive.STRING || type == Type.Primitive.NUMBER || type == Type.Primitive.BOOL;
+    if (readingParam.isEmpty() || !scalar) {
+      return Optional.empty(); // completable, and no value is singled out
+    }
+    Set<String> others = new LinkedHashSet<>(call.unknown());
+    others.remove(param);
+    boolean othersRead = rules.stream().anyMatch(r -> oracles.readsAny(r, others));
+    List<Value> candidates = search.candidates(call.tool(), type);
+    if (type != Type.Primitive.BOOL) {
+      Value probe = search.fresh(type);
+      if (allows(call.tool(), known, param, probe, others, othersRead, readingParam)) {
         return Optional.empty();
       }
-      List<Value> candidates = new ArrayList<>(new LinkedHashSet<>(concat(seen, literals(call.tool()))));
-      candidates.removeIf(v -> type == Type.Primitive.STRING ? !(v instanceof Value.Str) : !(v instanceof Value.Num));
-      List<JsonNode> allowed = allowedAmong(call.tool(), known, param, others, candidates);
-      return allowed.isEmpty() ? free(call) : Optional.of(allowed);
-    } catch (RuntimeException | LinkageError | StackOverflowError e) {
-      return failClosed(Optional.of(List.of()), e);
+      candidates = candidates.stream().filter(c -> !c.equals(probe)).toList();
     }
+    List<Value> allowed;
+    if (othersRead) {
+      List<CompiledRule> open = rules.stream().filter(r -> oracles.readsAny(r, call.unknown())).toList();
+      allowed = oracles.z3(open).allowedValues(search.situation(call.tool(), known), param, others, candidates);
+    } else {
+      // only this argument's value matters: each candidate is decided by evaluation, exactly
+      allowed = new ArrayList<>();
+      for (Value c : candidates) {
+        if (allows(call.tool(), known, param, c, others, false, readingParam)) {
+          allowed.add(c);
+        }
+      }
+    }
+    if (allowed.isEmpty() && type != Type.Primitive.BOOL) {
+      return Optional.empty(); // completable with none of them: some unseen value is allowed
+    }
+    return Optional.of(allowed.stream().map(Json::toNode).toList());
   }
 
-  /** Free when some value is allowed at all, else confined to nothing. */
-  private Optional<List<JsonNode>> free(PartialCall call) {
-    return completable(call) ? Optional.empty() : Optional.of(List.of());
-  }
-
-  private List<JsonNode> allowedAmong(String tool, Map<String, Value> known, String param, Set<String> others,
-      List<Value> candidates) {
-    List<Value> allowed = monitor.plan().rulesFor(tool).isEmpty()
-        ? candidates
-        : questions.allowedValues(situation(tool, known), param, others, candidates);
-    return allowed.stream().map(Json::toNode).toList();
+  /**
+   * Whether {@code param = value} still allows a completion. The rules that read none of the
+   * unknowns hold already (the partial call is completable); without other unknowns being read,
+   * the rules reading {@code param} decide it alone.
+   */
+  private boolean allows(String tool, Map<String, Value> known, String param, Value value, Set<String> others,
+      boolean othersRead, List<CompiledRule> readingParam) {
+    Map<String, Value> args = new LinkedHashMap<>(known);
+    args.put(param, value);
+    return othersRead ? completable(tool, args, others) : search.holdsAll(readingParam, tool, args);
   }
 
   private Verdict askDecide(String tool, ObjectNode arguments) {
@@ -249,18 +265,12 @@ public final class PolicyCallOracle implements CallOracle {
         .orElseThrow(() -> new IllegalArgumentException("tool '" + tool + "' is not declared by policy " + policy.name()));
   }
 
-  private Situation situation(String tool, Map<String, Value> args) {
-    return new Situation(monitor.history(), new Event.ToolCall(null, tool, args, Optional.of(now)), now);
-  }
-
-  private List<Value> literals(String tool) {
-    return literalsByTool.computeIfAbsent(tool, t -> PolicyLiterals.of(monitor.plan().rulesFor(t)));
-  }
-
-  private static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+  private static void checkParams(Policy.ToolDecl decl, Set<String> names) {
+    for (String name : names) {
+      if (decl.param(name).isEmpty()) {
+        throw new IllegalArgumentException("tool '" + decl.name() + "' has no parameter '" + name + "'");
+      }
+    }
   }
 
   private <T> T failClosed(T answer, Throwable e) {

@@ -3,6 +3,7 @@ package io.vigil.guard.generate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,6 @@ import io.vigil.llm.decode.PartialCall;
 import io.vigil.llm.decode.Verdict;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.trace.History;
-import io.vigil.solver.z3.Z3Decider;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,23 +41,23 @@ class PolicyCallOracleTest {
   private static final BigDecimal NOW = new BigDecimal("1715800000");
 
   private static PolicyDecider decider;
-  private static Z3Decider questions;
+  private static PolicyOracles oracles;
 
   @BeforeAll
   static void load() {
     LoadedPolicy retail = RetailTraces.policy();
     decider = new PolicyDecider(retail.policy(), retail.sourceHash().substring(0, 12));
-    questions = new Z3Decider(decider.policy());
+    oracles = new PolicyOracles(decider);
   }
 
   @AfterAll
   static void close() {
-    questions.close();
+    oracles.close();
     decider.close();
   }
 
   private static PolicyCallOracle oracle(History history) {
-    return new PolicyCallOracle(decider, questions, history, NOW);
+    return oracles.oracle(history, NOW);
   }
 
   private static PartialCall partial(String tool, Map<String, String> known, String... unknown) {
@@ -202,8 +202,9 @@ class PolicyCallOracleTest {
       Session session = sessions.get("s1", "session_id");
       ActivePolicy policy = sessions.policy("retail", "policy");
 
+      PolicyOracles forPolicy = new PolicyOracles(policy.decider());
       PartialCall read = partial("get_order_details", Map.of(), "order_id");
-      assertFalse(PolicyCallOracle.forSession(policy, session, NOW, Deadline.none()).completable(read));
+      assertFalse(forPolicy.oracle(policy, session, NOW, Deadline.none()).completable(read));
 
       List<ObjectNode> events = new ArrayList<>();
       RetailTraces.trace("ok_cancel_pending_order_full").lines().subList(0, 5).forEach(line -> {
@@ -212,9 +213,12 @@ class PolicyCallOracleTest {
         events.add(event);
       });
       session.record(policy, events, Deadline.none());
-      PolicyCallOracle after = PolicyCallOracle.forSession(policy, session, NOW, Deadline.none());
+      PolicyCallOracle after = forPolicy.oracle(policy, session, NOW, Deadline.none());
       assertTrue(after.completable(read));
       assertTrue(after.decide("get_order_details", JSON.objectNode().put("order_id", "#W2611340")).allowed());
+      forPolicy.close();
+      assertThrows(IllegalArgumentException.class, () -> oracles.oracle(policy, session, NOW, Deadline.none()),
+          "oracles of another policy version");
     }
   }
 }
