@@ -8,7 +8,8 @@ package io.vigil.llm.grammar;
 record NumberFrame(boolean integer, int phase, int digits) implements Frame {
   static final int MAX_INT_DIGITS = 15;
   static final int MAX_FRACTION_DIGITS = 15;
-  static final int MAX_EXPONENT_DIGITS = 3;
+  // Two exponent digits keep every number finite as a double (at most about 1e114).
+  static final int MAX_EXPONENT_DIGITS = 2;
 
   static final int START = 0;
   static final int MINUS = 1;
