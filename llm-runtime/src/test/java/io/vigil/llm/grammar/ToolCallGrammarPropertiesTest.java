@@ -87,7 +87,7 @@ class ToolCallGrammarPropertiesTest {
     }
   }
 
-  private static byte[] mutate(byte[] call, RandomSchemas random) {
+  static byte[] mutate(byte[] call, RandomSchemas random) {
     int at = random.nextInt(call.length);
     byte b = (byte) new int[] {'"', '\\', ',', ' ', '}', ']', '1', 'e', '-', 0xC3, 0xA9, 0x80, 0x00, 'x', '{', ':'}[random.nextInt(16)];
     switch (random.nextInt(3)) {
