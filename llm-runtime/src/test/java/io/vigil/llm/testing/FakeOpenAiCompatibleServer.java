@@ -73,6 +73,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeOpenAiCompatibleServer implements AutoCloseable {
   /** A misbehaviour to show on the next request (queued, one per request). */
   public enum Fault {
+    /** None: answers normally (queued before another fault to hit a later request). */
+    NONE,
     /** HTTP 500 with the dialect's error body. */
     HTTP_500,
     /** HTTP 200 whose body is not JSON. */

@@ -3,19 +3,27 @@ package io.vigil.llm.testing;
 import io.vigil.llm.spi.DecodeSession;
 import io.vigil.llm.spi.LogitsBackend;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * A fake language model for the fake server: logits are a hash of (seed, position, previous token,
  * candidate token), so they are deterministic, differ at every position, and have no preference a
- * test could rely on by accident. Scores lie in [-4, 4].
+ * test could rely on by accident. Scores lie in [-4, 4], plus a fixed boost on chosen tokens (for
+ * instance the tool-call tag, which a random model would almost never open on its own).
  */
 public final class FakeSeededLogits implements LogitsBackend {
   private final int vocabSize;
   private final long seed;
+  private final Map<Integer, Float> boosts;
 
   public FakeSeededLogits(int vocabSize, long seed) {
+    this(vocabSize, seed, Map.of());
+  }
+
+  public FakeSeededLogits(int vocabSize, long seed, Map<Integer, Float> boosts) {
     this.vocabSize = vocabSize;
     this.seed = seed;
+    this.boosts = Map.copyOf(boosts);
   }
 
   @Override
@@ -48,6 +56,7 @@ public final class FakeSeededLogits implements LogitsBackend {
         for (int id = 0; id < vocabSize; id++) {
           logits[id] = (float) ((mix(context + id) >>> 11) * 0x1.0p-53 * 8.0 - 4.0);
         }
+        boosts.forEach((id, boost) -> logits[id] += boost);
         return logits;
       }
 
