@@ -60,61 +60,6 @@ class RemoteGrammarGeneratorTest {
   private static FakeOpenAiCompatibleServer callingFake;
   private static FakeOpenAiCompatibleServer textFake;
 
-  /**
-   * A shop's rules as an oracle: details of known orders only (#W1, #W2); cancel only the pending
-   * #W1; refund only the delivered #W2, at most 50; never transfer to a human. Its allowed values
-   * for refund's order are over-approximated ({@code #W2, #W3}) as a solver's may be.
-   */
-  static class ShopOracle implements CallOracle {
-    final List<String> decided = new ArrayList<>();
-
-    @Override
-    public boolean completable(PartialCall call) {
-      Map<String, JsonNode> known = call.known();
-      switch (call.tool()) {
-        case "get_order_details":
-          return !known.containsKey("order_id") || Set.of("#W1", "#W2").contains(known.get("order_id").asText());
-        case "cancel_pending_order":
-          return !known.containsKey("order_id") || known.get("order_id").asText().equals("#W1");
-        case "refund":
-          return (!known.containsKey("order_id") || known.get("order_id").asText().equals("#W2"))
-              && (!known.containsKey("amount") || known.get("amount").asLong() <= 50);
-        default:
-          return false;
-      }
-    }
-
-    @Override
-    public Optional<List<JsonNode>> allowedValues(PartialCall call, String param) {
-      if (!param.equals("order_id")) {
-        return Optional.empty();
-      }
-      switch (call.tool()) {
-        case "get_order_details":
-          return Optional.of(List.of(NODES.textNode("#W1"), NODES.textNode("#W2")));
-        case "cancel_pending_order":
-          return Optional.of(List.of(NODES.textNode("#W1")));
-        case "refund":
-          return Optional.of(List.of(NODES.textNode("#W2"), NODES.textNode("#W3")));
-        default:
-          return Optional.of(List.of());
-      }
-    }
-
-    @Override
-    public Verdict decide(String tool, ObjectNode arguments) {
-      decided.add(tool + arguments);
-      PartialCall whole = new PartialCall(tool, toMap(arguments), Set.of());
-      return completable(whole) ? Verdict.allow() : Verdict.deny(List.of("shop_rules"), tool + " not allowed with " + arguments);
-    }
-  }
-
-  private static Map<String, JsonNode> toMap(ObjectNode node) {
-    Map<String, JsonNode> map = new java.util.HashMap<>();
-    node.fields().forEachRemaining(field -> map.put(field.getKey(), field.getValue()));
-    return map;
-  }
-
   @BeforeAll
   static void start() {
     int open = TOKENIZER.specials().toolCallOpen();
@@ -140,7 +85,7 @@ class RemoteGrammarGeneratorTest {
   void everyReturnedCallReadsFitsAndIsAllowed(String dialect) {
     callingFake.reset();
     RemoteGrammarGenerator generator = generator(callingFake, dialect);
-    ShopOracle oracle = new ShopOracle();
+    ShopRules oracle = new ShopRules();
     Set<String> stages = new HashSet<>();
     Set<String> called = new HashSet<>();
     int texts = 0;
@@ -159,7 +104,7 @@ class RemoteGrammarGeneratorTest {
       for (ToolCall call : generation.toolCalls()) {
         ToolSchema schema = TOOLS.stream().filter(t -> t.name().equals(call.name())).findFirst().orElseThrow();
         assertTrue(CanonicalJson.conforms(schema.parameters(), call.arguments()), call.toString());
-        assertTrue(new ShopOracle().decide(call.name(), call.arguments()).allowed(), "denied call returned: " + call);
+        assertTrue(new ShopRules().decide(call.name(), call.arguments()).allowed(), "denied call returned: " + call);
         called.add(call.name());
       }
       if (generation.toolCalls().isEmpty()) {
@@ -178,7 +123,7 @@ class RemoteGrammarGeneratorTest {
   @Test
   void theRequestOffersOnlyCompletableToolsWithTheAllowedValuesAsEnums() throws Exception {
     callingFake.reset();
-    generator(callingFake, "vllm").generate(PROMPT, new ShopOracle(), SHORT, GenerationListener.NONE);
+    generator(callingFake, "vllm").generate(PROMPT, new ShopRules(), SHORT, GenerationListener.NONE);
     JsonNode body = callingFake.requests().stream().map(FakeOpenAiCompatibleServer.Captured::body)
         .filter(b -> b.has("structured_outputs")).findFirst().orElseThrow();
     int[] prompt = new int[body.get("prompt").size()];
@@ -217,7 +162,7 @@ class RemoteGrammarGeneratorTest {
       RemoteGrammarGenerator generator = new RemoteGrammarGenerator(
           new RemoteServer(RemoteEndpoint.of(callingFake.baseUri()), ServerDialect.vllm()), TOKENIZER, refundOnly,
           new GrammarModeOptions(4, 3, 256));
-      Generation generation = generator.generate(PROMPT, new ShopOracle(), new SamplingOptions(0.8, 1.0, seed, 48),
+      Generation generation = generator.generate(PROMPT, new ShopRules(), new SamplingOptions(0.8, 1.0, seed, 48),
           GenerationListener.NONE);
       List<JsonNode> schemas = callingFake.requests().stream().map(FakeOpenAiCompatibleServer.Captured::body)
           .filter(b -> b.has("structured_outputs")).map(b -> b.get("structured_outputs").get("json")).toList();
@@ -234,7 +179,7 @@ class RemoteGrammarGeneratorTest {
 
     // a tool denied twice (deniedPerTool 2) is no longer offered: the turn ends in text
     callingFake.reset();
-    CallOracle denyRefunds = new ShopOracle() {
+    CallOracle denyRefunds = new ShopRules() {
       @Override
       public Verdict decide(String tool, ObjectNode arguments) {
         return Verdict.deny(List.of("no_refunds_today"), "no refunds today");
@@ -255,7 +200,7 @@ class RemoteGrammarGeneratorTest {
   @ValueSource(strings = {"vllm", "llama.cpp", "sglang"})
   void withNothingAllowedTheTurnIsTextWithTheCallTagBanned(String dialect) {
     callingFake.reset();
-    CallOracle nothing = new ShopOracle() {
+    CallOracle nothing = new ShopRules() {
       @Override
       public boolean completable(PartialCall call) {
         return false;
@@ -281,7 +226,7 @@ class RemoteGrammarGeneratorTest {
   @Test
   void aModelThatChoosesTextGetsATextTurnWithoutCallRequests() {
     textFake.reset();
-    Generation generation = generator(textFake, "vllm").generate(PROMPT, new ShopOracle(), SHORT, GenerationListener.NONE);
+    Generation generation = generator(textFake, "vllm").generate(PROMPT, new ShopRules(), SHORT, GenerationListener.NONE);
     assertTrue(generation.toolCalls().isEmpty());
     assertTrue(textFake.requests().stream().noneMatch(r -> r.body().has("structured_outputs")));
     assertEquals(2, textFake.requests().size(), "the choice step, then the text");
@@ -301,12 +246,12 @@ class RemoteGrammarGeneratorTest {
     // the choice step is answered, the call request fails
     callingFake.inject(Fault.NONE, Fault.HTTP_500);
     RemoteServerException.HttpStatus status = assertThrows(RemoteServerException.HttpStatus.class,
-        () -> generator.generate(PROMPT, new ShopOracle(), SHORT, listener));
+        () -> generator.generate(PROMPT, new ShopRules(), SHORT, listener));
     assertEquals(500, status.status());
     callingFake.reset();
     callingFake.inject(Fault.NONE, Fault.GARBAGE_JSON);
     assertThrows(RemoteServerException.BadResponse.class,
-        () -> generator.generate(PROMPT, new ShopOracle(), SHORT, listener));
+        () -> generator.generate(PROMPT, new ShopRules(), SHORT, listener));
     assertTrue(emitted.isEmpty());
     callingFake.reset();
   }

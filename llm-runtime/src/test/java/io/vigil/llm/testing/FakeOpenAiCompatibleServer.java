@@ -123,6 +123,8 @@ public final class FakeOpenAiCompatibleServer implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.logits = logits;
     this.calls = calls;
+    // without TCP_NODELAY the JDK server's small writes meet the client's delayed ACK: ~40 ms a request
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     try {
       http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
