@@ -1,10 +1,10 @@
 package io.vigil.llm.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.llm.decode.PartialCall;
 import io.vigil.llm.grammar.CanonicalJson;
+import io.vigil.llm.grammar.export.CallConstraint;
 import io.vigil.llm.schema.ToolSchema;
 import io.vigil.llm.schema.ValueSchema;
 import java.util.ArrayList;
@@ -75,15 +75,18 @@ final class CallNarrowing {
     return List.copyOf(offered.keySet());
   }
 
-  /** One tool's call schema, or {@code anyOf} the offered tools'. */
-  ObjectNode jsonSchema() {
-    if (offered.size() == 1) {
-      return offered.values().iterator().next().callSchema();
+  /** The offer in the form the grammar export renders (JSON Schema, GBNF). */
+  CallConstraint constraint() {
+    List<ToolSchema> rendered = new ArrayList<>();
+    Map<String, Map<String, List<JsonNode>>> allowed = new HashMap<>();
+    for (ToolConstraint tool : offered.values()) {
+      rendered.add(tool.renderedTool());
+      Map<String, List<JsonNode>> enums = tool.enums();
+      if (!enums.isEmpty()) {
+        allowed.put(tool.name(), enums);
+      }
     }
-    ObjectNode schema = WireFields.NODES.objectNode();
-    ArrayNode anyOf = schema.putArray("anyOf");
-    offered.values().forEach(tool -> anyOf.add(tool.callSchema()));
-    return schema;
+    return new CallConstraint(rendered, allowed);
   }
 
   /** Narrows after the policy denied {@code arguments} of {@code name}. */

@@ -9,6 +9,8 @@ import io.vigil.llm.decode.Generation;
 import io.vigil.llm.decode.GenerationListener;
 import io.vigil.llm.decode.SamplingOptions;
 import io.vigil.llm.decode.Verdict;
+import io.vigil.llm.grammar.export.CallConstraint;
+import io.vigil.llm.grammar.export.GrammarExport;
 import io.vigil.llm.schema.ToolSchema;
 import io.vigil.llm.spi.SpecialTokens;
 import io.vigil.llm.spi.ToolCall;
@@ -24,7 +26,7 @@ import java.util.Optional;
 
 /**
  * Grammar mode: the server decodes a whole call under its own structured-output engine (a JSON
- * Schema of the offered calls), and the policy is enforced between requests instead of between
+ * Schema or a GBNF grammar of the offered calls, from {@link GrammarExport}), and the policy is enforced between requests instead of between
  * tokens. Far fewer requests than step mode, at the price of coarser steering: the server cannot ask
  * the policy mid-call, so a denied call costs a whole request.
  *
@@ -135,7 +137,7 @@ public final class RemoteGrammarGenerator {
       int[] opened = Arrays.copyOf(prompt, prompt.length + 1);
       opened[prompt.length] = specials.toolCallOpen();
       for (int attempt = 0; attempt < options.attempts() && !narrowing.isEmpty(); attempt++) {
-        String text = ask(new GenerateRequest(opened, new OutputConstraint.JsonSchema(narrowing.jsonSchema()),
+        String text = ask(new GenerateRequest(opened, rendered(narrowing.constraint()),
             new int[0], new int[] {specials.toolCallClose(), specials.endOfTurn()}, sampling.temperature(),
             sampling.topP(), RequestSeeds.of(sampling.seed(), 1 + attempt),
             Math.min(options.maxCallTokens(), sampling.maxTokens())));
@@ -201,6 +203,13 @@ public final class RemoteGrammarGenerator {
     private DecodeStats stats() {
       return new DecodeStats(tokens, 0, tokens, blocked.size(), oracle.calls, 0, modelNanos, oracle.nanos);
     }
+  }
+
+  private OutputConstraint rendered(CallConstraint constraint) {
+    if (options.syntax() == GrammarModeOptions.Syntax.GBNF) {
+      return new OutputConstraint.Grammar(GrammarExport.gbnf(constraint));
+    }
+    return new OutputConstraint.JsonSchema(GrammarExport.jsonSchema(constraint));
   }
 
   /** Servers may include the closing tag when the schema ends; it is not part of the call. */

@@ -1,10 +1,8 @@
 package io.vigil.llm.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.llm.grammar.CanonicalJson;
-import io.vigil.llm.schema.JsonSchemas;
 import io.vigil.llm.schema.ToolSchema;
 import io.vigil.llm.schema.ValueSchema;
 import java.util.ArrayList;
@@ -16,7 +14,7 @@ import java.util.Optional;
 /**
  * One tool as a grammar-mode request offers it: its declared schema, with some parameters confined
  * to the values the policy allows there ({@code confined}; an empty list: the parameter must be left
- * out). Rendered as the JSON Schema of a whole call {@code {"name": ..., "arguments": {...}}}.
+ * out), and the check that a returned call keeps to it.
  */
 record ToolConstraint(ToolSchema tool, Map<String, List<JsonNode>> confined) {
   ToolConstraint {
@@ -27,32 +25,30 @@ record ToolConstraint(ToolSchema tool, Map<String, List<JsonNode>> confined) {
     return tool.name();
   }
 
-  ObjectNode callSchema() {
-    ObjectNode arguments = JsonSchemas.toJson(tool.parameters());
-    ObjectNode properties = (ObjectNode) arguments.get("properties");
-    for (Map.Entry<String, List<JsonNode>> entry : confined.entrySet()) {
-      if (entry.getValue().isEmpty()) {
-        properties.remove(entry.getKey());
-        continue;
+  /**
+   * The tool as the export renders it: parameters confined to no value at all are left out of the
+   * schema (they may not appear), since an empty enum is a grammar some servers refuse to compile.
+   */
+  ToolSchema renderedTool() {
+    List<ValueSchema.Property> kept = new ArrayList<>();
+    for (ValueSchema.Property p : tool.parameters().properties()) {
+      List<JsonNode> values = confined.get(p.name());
+      if (values == null || !values.isEmpty()) {
+        kept.add(p);
       }
-      ObjectNode only = WireFields.NODES.objectNode();
-      if (entry.getValue().stream().allMatch(JsonNode::isTextual)) {
-        only.put("type", "string");
-      }
-      ArrayNode values = only.putArray("enum");
-      entry.getValue().forEach(values::add);
-      properties.set(entry.getKey(), only);
     }
-    ObjectNode call = WireFields.NODES.objectNode();
-    call.put("type", "object");
-    ObjectNode callProperties = call.putObject("properties");
-    ObjectNode name = callProperties.putObject("name");
-    name.put("type", "string");
-    name.putArray("enum").add(tool.name());
-    callProperties.set("arguments", arguments);
-    call.putArray("required").add("name").add("arguments");
-    call.put("additionalProperties", false);
-    return call;
+    return new ToolSchema(tool.name(), tool.description(), new ValueSchema.ObjectSchema(kept));
+  }
+
+  /** The confined parameters that keep at least one value. */
+  Map<String, List<JsonNode>> enums() {
+    Map<String, List<JsonNode>> enums = new HashMap<>();
+    confined.forEach((param, values) -> {
+      if (!values.isEmpty()) {
+        enums.put(param, values);
+      }
+    });
+    return enums;
   }
 
   /** Why {@code arguments} is not a call this constraint admits; empty when it is one. */

@@ -133,7 +133,7 @@ class RemoteGrammarGeneratorTest {
     JsonNode schema = body.get("structured_outputs").get("json");
     Set<String> names = new HashSet<>();
     for (JsonNode tool : schema.get("anyOf")) {
-      String name = tool.get("properties").get("name").get("enum").get(0).asText();
+      String name = tool.get("properties").get("name").get("const").asText();
       names.add(name);
       JsonNode orderId = tool.get("properties").get("arguments").get("properties").get("order_id");
       if (name.equals("get_order_details")) {
@@ -169,7 +169,8 @@ class RemoteGrammarGeneratorTest {
       for (int i = 0; i + 1 < schemas.size() && i < generation.blocked().size(); i++) {
         BlockedAttempt blocked = generation.blocked().get(i);
         if (blocked.stage().equals("call") && "#W3".equals(blocked.arguments().get("order_id").asText())) {
-          JsonNode next = schemas.get(i + 1).get("properties").get("arguments").get("properties").get("order_id");
+          JsonNode next = schemas.get(i + 1).get("anyOf").get(0).get("properties").get("arguments").get("properties")
+              .get("order_id");
           assertEquals("[\"#W2\"]", next.get("enum").toString(), "#W3 is gone after its denial");
           sawDeadValueRemoved = true;
         }
@@ -221,6 +222,26 @@ class RemoteGrammarGeneratorTest {
       assertTrue(body.get("sampling_params").get("logit_bias").get(open).asDouble() <= -1000);
     }
     assertFalse(generation.text().isEmpty(), "the boosted tag was banned and text came instead");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"vllm", "llama.cpp", "sglang"})
+  void gbnfGoesInEachDialectsGrammarField(String dialect) {
+    callingFake.reset();
+    RemoteGrammarGenerator generator = new RemoteGrammarGenerator(
+        new RemoteServer(RemoteEndpoint.of(callingFake.baseUri()), ServerDialect.named(dialect)), TOKENIZER, TOOLS,
+        GrammarModeOptions.defaults().withSyntax(GrammarModeOptions.Syntax.GBNF));
+    // the fake interprets JSON Schema only: it refuses a grammar, which must surface as an HTTP error
+    RemoteServerException.HttpStatus refused = assertThrows(RemoteServerException.HttpStatus.class,
+        () -> generator.generate(PROMPT, new ShopRules(), SHORT, GenerationListener.NONE));
+    assertEquals(400, refused.status());
+    JsonNode body = callingFake.lastRequest().body();
+    String grammar = dialect.equals("vllm") ? body.get("structured_outputs").get("grammar").asText()
+        : dialect.equals("llama.cpp") ? body.get("grammar").asText()
+        : body.get("sampling_params").get("ebnf").asText();
+    assertTrue(grammar.startsWith("root ::= "), grammar);
+    assertTrue(grammar.contains("get_order_details") && grammar.contains("refund"), grammar);
+    assertTrue(grammar.contains("#W1") && !grammar.contains("transfer_to_human"), grammar);
   }
 
   @Test
