@@ -24,9 +24,11 @@ public final class OnnxBackend implements LogitsBackend {
 
   /**
    * Execution settings. {@code intraOpThreads} 0 lets ONNX Runtime choose; {@code maxTokensPerRun}
-   * caps the tokens of one run, since a run returns logits for all its positions.
+   * caps the tokens of one run, since a run returns logits for all its positions;
+   * {@code cachePrompt} lets a session whose first append repeats the previous session's take its
+   * keys, values and logits instead of running them again (bit-identical: the same runs made them).
    */
-  public record Options(Device device, int deviceId, int intraOpThreads, int maxTokensPerRun) {
+  public record Options(Device device, int deviceId, int intraOpThreads, int maxTokensPerRun, boolean cachePrompt) {
     public Options {
       if (deviceId < 0 || intraOpThreads < 0 || maxTokensPerRun < 1) {
         throw new IllegalArgumentException("device id and threads must not be negative, tokens per run at least 1");
@@ -34,20 +36,24 @@ public final class OnnxBackend implements LogitsBackend {
     }
 
     public static Options cpu() {
-      return new Options(Device.CPU, 0, 0, 64);
+      return new Options(Device.CPU, 0, 0, 64, true);
     }
 
     /** The CUDA execution provider on GPU {@code deviceId}; only the {@code onnxruntime_gpu} build has it. */
     public static Options cuda(int deviceId) {
-      return new Options(Device.CUDA, deviceId, 0, 64);
+      return new Options(Device.CUDA, deviceId, 0, 64, true);
     }
 
     public Options withIntraOpThreads(int threads) {
-      return new Options(device, deviceId, threads, maxTokensPerRun);
+      return new Options(device, deviceId, threads, maxTokensPerRun, cachePrompt);
     }
 
     public Options withMaxTokensPerRun(int tokens) {
-      return new Options(device, deviceId, intraOpThreads, tokens);
+      return new Options(device, deviceId, intraOpThreads, tokens, cachePrompt);
+    }
+
+    public Options withPromptCache(boolean cache) {
+      return new Options(device, deviceId, intraOpThreads, maxTokensPerRun, cache);
     }
   }
 
@@ -55,6 +61,7 @@ public final class OnnxBackend implements LogitsBackend {
   private final OrtSession session;
   private final OnnxSignature signature;
   private final Options options;
+  private final PromptCache promptCache = new PromptCache();
 
   private OnnxBackend(OrtEnvironment environment, OrtSession session, OnnxSignature signature, Options options) {
     this.environment = environment;
@@ -118,7 +125,8 @@ public final class OnnxBackend implements LogitsBackend {
 
   @Override
   public DecodeSession open() {
-    return new OnnxDecodeSession(environment, session, signature, options.maxTokensPerRun());
+    return new OnnxDecodeSession(environment, session, signature, options.maxTokensPerRun(),
+        options.cachePrompt() ? promptCache : null);
   }
 
   @Override

@@ -23,16 +23,19 @@ final class OnnxDecodeSession implements DecodeSession {
   private final OrtSession session;
   private final OnnxSignature signature;
   private final int maxTokensPerRun;
+  private final PromptCache promptCache;
   private float[][] keys;
   private float[][] values;
   private int length;
   private boolean closed;
 
-  OnnxDecodeSession(OrtEnvironment environment, OrtSession session, OnnxSignature signature, int maxTokensPerRun) {
+  OnnxDecodeSession(OrtEnvironment environment, OrtSession session, OnnxSignature signature, int maxTokensPerRun,
+      PromptCache promptCache) {
     this.environment = environment;
     this.session = session;
     this.signature = signature;
     this.maxTokensPerRun = maxTokensPerRun;
+    this.promptCache = promptCache;
     this.keys = new float[signature.layers()][0];
     this.values = new float[signature.layers()][0];
   }
@@ -54,9 +57,22 @@ final class OnnxDecodeSession implements DecodeSession {
         throw new IllegalArgumentException("token " + token + " is outside the vocabulary of " + signature.vocabSize());
       }
     }
+    boolean prompt = length == 0 && promptCache != null;
+    if (prompt) {
+      PromptCache.Entry cached = promptCache.lookup(tokens);
+      if (cached != null) {
+        keys = cached.keys().clone();
+        values = cached.values().clone();
+        length = tokens.length;
+        return cached.logits().clone();
+      }
+    }
     float[] logits = null;
     for (int from = 0; from < tokens.length; from += maxTokensPerRun) {
       logits = run(Arrays.copyOfRange(tokens, from, Math.min(tokens.length, from + maxTokensPerRun)));
+    }
+    if (prompt) {
+      promptCache.store(tokens, keys, values, logits);
     }
     return logits;
   }

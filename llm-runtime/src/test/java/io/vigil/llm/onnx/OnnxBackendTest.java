@@ -49,7 +49,8 @@ class OnnxBackendTest {
   @Test
   void logitsAfterARewindEqualThoseOfAFreshSessionExactly() {
     Path file = RandomOnnxModel.generate(SMALL, 12).write(dir.resolve("m.onnx"));
-    try (OnnxBackend backend = OnnxBackend.load(file)) {
+    // without the prompt cache, so that the fresh session computes its first token itself
+    try (OnnxBackend backend = OnnxBackend.load(file, OnnxBackend.Options.cpu().withPromptCache(false))) {
       float[] rewound;
       try (DecodeSession session = backend.open()) {
         session.append(1);
@@ -74,6 +75,46 @@ class OnnxBackendTest {
         assertArrayEquals(fresh.append(6, 7), session.append(6, 7), 0f);
       }
     }
+  }
+
+  @Test
+  void aRepeatedPromptIsServedFromTheCacheWithTheSameResults() {
+    Path file = RandomOnnxModel.generate(SMALL, 14).write(dir.resolve("m.onnx"));
+    int[] prompt = new SplittableRandom(8).ints(30, 0, SMALL.vocabSize()).toArray();
+    int[] other = prompt.clone();
+    other[29] = (other[29] + 1) % SMALL.vocabSize();
+    float[] uncachedPrompt;
+    float[] uncachedNext;
+    float[] uncachedOther;
+    try (OnnxBackend plain = OnnxBackend.load(file, OnnxBackend.Options.cpu().withPromptCache(false))) {
+      try (DecodeSession session = plain.open()) {
+        uncachedPrompt = session.append(prompt);
+        uncachedNext = session.append(17);
+      }
+      try (DecodeSession session = plain.open()) {
+        uncachedOther = session.append(other);
+      }
+    }
+    try (OnnxBackend cached = OnnxBackend.load(file)) {
+      for (int round = 0; round < 3; round++) {
+        try (DecodeSession session = cached.open()) {
+          assertArrayEquals(uncachedPrompt, session.append(prompt), 0f, "round " + round);
+          assertEquals(prompt.length, session.length());
+          assertArrayEquals(uncachedNext, session.append(17), 0f, "round " + round);
+          session.rewind(10);
+          session.rewind(0);
+          assertArrayEquals(uncachedPrompt, session.append(prompt), 0f, "after a rewind to 0, round " + round);
+        }
+      }
+      try (DecodeSession session = cached.open()) {
+        assertArrayEquals(uncachedOther, session.append(other), 0f);
+      }
+    }
+    PromptCache cache = new PromptCache();
+    cache.store(prompt, new float[1][0], new float[1][0], new float[] {1f});
+    assertTrue(cache.lookup(prompt.clone()) != null);
+    assertTrue(cache.lookup(other) == null);
+    assertTrue(cache.lookup(Arrays.copyOf(prompt, 29)) == null);
   }
 
   @Test
