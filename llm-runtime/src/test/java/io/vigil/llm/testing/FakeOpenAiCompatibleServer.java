@@ -103,8 +103,8 @@ public final class FakeOpenAiCompatibleServer implements AutoCloseable {
   private static final int CAPTURED_KEPT = 16;
 
   private final TokenizerView tokenizer;
-  private final LogitsBackend logits;
-  private final FakeCallWriter calls;
+  private volatile LogitsBackend logits;
+  private volatile FakeCallWriter calls;
   private final HttpServer http;
   private final ExecutorService executor;
   private final Deque<Fault> faults = new ConcurrentLinkedDeque<>();
@@ -176,6 +176,26 @@ public final class FakeOpenAiCompatibleServer implements AutoCloseable {
 
   public void inject(Fault... next) {
     faults.addAll(Arrays.asList(next));
+  }
+
+  /**
+   * Serves another model from the next request on (one server and one HTTP client can then run many
+   * seeds and scenarios); the prefix cache starts empty.
+   */
+  public void useModel(LogitsBackend model, FakeCallWriter writer) {
+    if (model.vocabSize() != tokenizer.vocabSize()) {
+      throw new IllegalArgumentException("the fake model's vocabulary (" + model.vocabSize()
+          + ") differs from the tokenizer's (" + tokenizer.vocabSize() + ")");
+    }
+    synchronized (modelLock) {
+      if (session != null) {
+        session.close();
+        session = null;
+      }
+      cached = new int[0];
+      logits = model;
+      calls = writer;
+    }
   }
 
   public void hangFor(Duration duration) {
