@@ -1,12 +1,15 @@
 package io.vigil.guard.cli;
 
 import io.vigil.guard.audit.DecisionLog;
+import io.vigil.guard.generate.GenerateHandler;
+import io.vigil.guard.generate.ModelRuntime;
 import io.vigil.guard.policy.ActivePolicy;
 import io.vigil.guard.policy.PolicyRegistry;
 import io.vigil.guard.server.GuardServer;
 import io.vigil.guard.session.CheckOutcome;
 import io.vigil.guard.store.EventStore;
 import io.vigil.guard.store.StoreFactory;
+import io.vigil.llm.decode.DecoderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,8 +73,19 @@ final class ServeCommand extends Verb {
       description = "A denied call gets allowed alternatives (from Z3) while its session has at most N events (default 64).")
   int alternativesMaxEvents;
 
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "Serve Generate with the reference transformer over this Hugging Face directory (o200k vocabulary).")
+  Path model;
+
+  @Option(names = "--random-model", paramLabel = "SEED",
+      description = "Serve Generate with a small random-weight model made from SEED (to try the constraint without weights).")
+  Long randomModel;
+
   @Override
   int run() throws Exception {
+    if (model != null && randomModel != null) {
+      throw new CliException("--model and --random-model exclude each other");
+    }
     CheckOutcome.Mode serveMode;
     switch (mode) {
       case "enforce":
@@ -103,25 +117,45 @@ final class ServeCommand extends Verb {
         : store.startsWith("file:") ? Path.of(store.substring(5)).resolve("decisions.jsonl").toString() : "-";
     DecisionLog log = DecisionLog.open(logTarget);
     GuardServer.Config config = new GuardServer.Config(host, port, serveMode, maxRequestBytes, maxEvents, alternativesMaxEvents);
+    ModelRuntime runtime = null;
+    if (model != null || randomModel != null) {
+      try {
+        runtime = model != null ? ModelRuntime.reference(model) : ModelRuntime.random(randomModel);
+      } catch (RuntimeException e) {
+        log.close();
+        registry.close();
+        events.close();
+        throw new CliException((model != null ? "--model: " : "--random-model: ") + e.getMessage());
+      }
+    }
     GuardServer server;
     try {
-      server = GuardServer.start(config, events, registry, log);
+      server = GuardServer.start(config, events, registry, log,
+          runtime == null ? null : new GenerateHandler(runtime, DecoderOptions.defaults()));
     } catch (java.io.IOException e) {
+      if (runtime != null) {
+        runtime.close();
+      }
       log.close();
       registry.close();
       events.close();
       throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    ModelRuntime served = runtime;
     Thread hook = new Thread(() -> {
       server.shutdown(Duration.ofSeconds(10));
+      if (served != null) {
+        served.close();
+      }
       stopped.countDown();
     }, "vigil-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     for (ActivePolicy p : registry.all()) {
       err().println("vigil serve: policy " + p.name() + " version " + p.version() + " (" + p.file() + ")");
     }
-    err().println("vigil serve: store " + events.describe() + ", decision log " + log.target() + ", mode " + mode);
+    err().println("vigil serve: store " + events.describe() + ", decision log " + log.target() + ", mode " + mode
+        + (runtime == null ? "" : ", Generate with " + runtime.description()));
     err().flush();
     out().println("vigil serve: listening on " + host + ":" + server.port());
     out().flush();

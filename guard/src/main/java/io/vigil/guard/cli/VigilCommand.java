@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       AnalyzeCommand.class,
       DiffCommand.class,
       FmtCommand.class,
+      GenerateCommand.class,
       ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

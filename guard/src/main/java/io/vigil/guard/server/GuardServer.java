@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.vigil.guard.audit.DecisionLog;
+import io.vigil.guard.generate.GenerateHandler;
 import io.vigil.guard.policy.PolicyRegistry;
 import io.vigil.guard.session.CheckOutcome;
 import io.vigil.guard.session.SessionRegistry;
@@ -66,10 +67,17 @@ public final class GuardServer implements AutoCloseable {
 
   public static GuardServer start(Config config, EventStore store, PolicyRegistry policies, DecisionLog decisions)
       throws IOException {
+    return start(config, store, policies, decisions, null);
+  }
+
+  /** As above, and {@code generator} (may be null: no model) answers the Generate RPC. */
+  public static GuardServer start(Config config, EventStore store, PolicyRegistry policies, DecisionLog decisions,
+      GenerateHandler generator) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     SessionRegistry sessions = new SessionRegistry(store, policies);
     GuardService service = new GuardService(sessions, decisions, config.mode(),
-        new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest(), config.alternativesMaxEvents()));
+        new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest(), config.alternativesMaxEvents()),
+        generator);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(service)
         .addService(health.getHealthService())

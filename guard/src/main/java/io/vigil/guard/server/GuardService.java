@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.vigil.guard.audit.DecisionLog;
+import io.vigil.guard.generate.GenerateHandler;
 import io.vigil.guard.policy.ActivePolicy;
 import io.vigil.guard.session.AllowedNow;
 import io.vigil.guard.session.CheckOutcome;
@@ -24,6 +25,8 @@ import io.vigil.guard.v1.CheckRequest;
 import io.vigil.guard.v1.CheckResponse;
 import io.vigil.guard.v1.CreateSessionRequest;
 import io.vigil.guard.v1.Error;
+import io.vigil.guard.v1.GenerateEvent;
+import io.vigil.guard.v1.GenerateRequest;
 import io.vigil.guard.v1.GetPolicyRequest;
 import io.vigil.guard.v1.GetSessionRequest;
 import io.vigil.guard.v1.GetSessionResponse;
@@ -61,15 +64,19 @@ final class GuardService extends GuardGrpc.GuardImplBase {
   private final DecisionLog decisions;
   private final CheckOutcome.Mode mode;
   private final Limits limits;
+  /** Null when the sidecar runs without a model. */
+  private final GenerateHandler generator;
 
   /** Request limits: a request's serialized size and the events of one Record. */
   record Limits(int maxRequestBytes, int maxEventsPerRequest, int alternativesMaxEvents) {}
 
-  GuardService(SessionRegistry sessions, DecisionLog decisions, CheckOutcome.Mode mode, Limits limits) {
+  GuardService(SessionRegistry sessions, DecisionLog decisions, CheckOutcome.Mode mode, Limits limits,
+      GenerateHandler generator) {
     this.sessions = sessions;
     this.decisions = decisions;
     this.mode = mode;
     this.limits = limits;
+    this.generator = generator;
   }
 
   // ---- unary RPCs -------------------------------------------------------------------------
@@ -87,6 +94,21 @@ final class GuardService extends GuardGrpc.GuardImplBase {
   @Override
   public void allowed(AllowedRequest request, StreamObserver<AllowedResponse> out) {
     unary(out, () -> allowed(request, deadline()));
+  }
+
+  @Override
+  public void generate(GenerateRequest request, StreamObserver<GenerateEvent> out) {
+    try {
+      if (generator == null) {
+        throw GenerateHandler.noModel();
+      }
+      size(request, "conversation");
+      generator.generate(request, sessions, deadline(), out::onNext);
+    } catch (RuntimeException e) {
+      out.onError(new StatusRuntimeException(status(e)));
+      return;
+    }
+    out.onCompleted();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.vigil.guard.server;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.vigil.guard.audit.DecisionLog;
+import io.vigil.guard.generate.GenerateHandler;
 import io.vigil.guard.policy.PolicyRegistry;
 import io.vigil.guard.session.CheckOutcome;
 import io.vigil.guard.store.EventStore;
@@ -45,6 +46,14 @@ final class TestServer implements AutoCloseable {
       throws IOException {
     PolicyRegistry policies = PolicyRegistry.open(policyDir, poll);
     GuardServer server = GuardServer.start(GuardServer.Config.defaults(0).withMode(mode), store, policies, log);
+    return new TestServer(server, policies);
+  }
+
+  /** A sidecar that also serves Generate with {@code generator}. */
+  static TestServer startGenerating(Path policyDir, GenerateHandler generator) throws IOException {
+    PolicyRegistry policies = PolicyRegistry.open(policyDir, Duration.ofMillis(200));
+    GuardServer server = GuardServer.start(GuardServer.Config.defaults(0), new MemoryEventStore(), policies,
+        DecisionLog.discard(), generator);
     return new TestServer(server, policies);
   }
 

@@ -72,11 +72,17 @@ public final class ConstrainedDecoder {
    */
   public Generation generate(StepModel model, int[] prompt, CallOracle oracle, SamplingOptions sampling,
       GenerationListener listener) {
+    return generate(model, prompt, oracle, sampling, listener, ToolChoice.AUTO);
+  }
+
+  /** As above, with the caller's say on whether the turn calls a tool. */
+  public Generation generate(StepModel model, int[] prompt, CallOracle oracle, SamplingOptions sampling,
+      GenerationListener listener, ToolChoice toolChoice) {
     if (prompt.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
     }
     return new TurnDecoder(this, model, new GuardedOracle(oracle), sampling,
-        listener == null ? GenerationListener.NONE : listener).run(prompt);
+        listener == null ? GenerationListener.NONE : listener, toolChoice).run(prompt);
   }
 
   public GrammarMasks masks() {

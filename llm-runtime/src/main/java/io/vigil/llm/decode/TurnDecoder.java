@@ -47,6 +47,7 @@ final class TurnDecoder implements BoundaryListener {
   private final List<int[]> events = new ArrayList<>();
 
   private Mode mode = Mode.TEXT;
+  private final ToolChoice toolChoice;
   private CallAttempt call;
   private int turnStart;
   /** How much of the spelled tool-call tag the text ends with. */
@@ -61,8 +62,9 @@ final class TurnDecoder implements BoundaryListener {
   private long modelNanos;
 
   TurnDecoder(ConstrainedDecoder shared, StepModel model, GuardedOracle oracle, SamplingOptions sampling,
-      GenerationListener listener) {
+      GenerationListener listener, ToolChoice toolChoice) {
     this.shared = shared;
+    this.toolChoice = toolChoice;
     this.grammar = shared.grammar;
     this.model = model;
     this.oracle = oracle;
@@ -76,7 +78,11 @@ final class TurnDecoder implements BoundaryListener {
     model.append(prompt);
     modelNanos += System.nanoTime() - t0;
     turnStart = model.length();
-    callsBanned = shared.options.maxToolCalls() == 0 || !anyToolCompletable();
+    callsBanned = toolChoice == ToolChoice.NONE || shared.options.maxToolCalls() == 0 || !anyToolCompletable();
+    if (toolChoice == ToolChoice.REQUIRED && !callsBanned) {
+      force(shared.specials.toolCallOpen());
+      openCall(false);
+    }
     while (mode != Mode.END) {
       if (model.length() - turnStart >= sampling.maxTokens()) {
         if (mode == Mode.CALL) {
