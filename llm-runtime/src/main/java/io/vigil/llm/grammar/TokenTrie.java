@@ -25,6 +25,13 @@ public final class TokenTrie {
   final int[] subtreeHi;
   final int[] endCount;
   final BitSet pureString;
+  /**
+   * Tokens that are whole characters of plain string content from start to end: allowed in every
+   * plain string state whatever follows the string (null in the impure trie).
+   */
+  final BitSet pureTokens;
+  /** The trie of the other tokens, the only ones a plain string state must walk (null in itself). */
+  final TokenTrie impure;
   private final BitSet ordinary;
   private final int maxTokenLength;
 
@@ -38,26 +45,41 @@ public final class TokenTrie {
   }
 
   public TokenTrie(TokenizerView tokenizer) {
-    this.vocabSize = tokenizer.vocabSize();
-    byte[][] bytes = new byte[vocabSize][];
-    int count = 0;
-    ordinary = new BitSet(vocabSize);
-    int longest = 0;
-    for (int id = 0; id < vocabSize; id++) {
+    this(bytesOf(tokenizer), ordinaryOf(tokenizer), true);
+  }
+
+  private static byte[][] bytesOf(TokenizerView tokenizer) {
+    byte[][] bytes = new byte[tokenizer.vocabSize()][];
+    for (int id = 0; id < bytes.length; id++) {
       byte[] b = tokenizer.tokenBytes(id);
-      if (!tokenizer.isSpecial(id) && b.length > 0) {
-        bytes[id] = b;
+      bytes[id] = !tokenizer.isSpecial(id) && b.length > 0 ? b : null;
+    }
+    return bytes;
+  }
+
+  private static BitSet ordinaryOf(TokenizerView tokenizer) {
+    BitSet ordinary = new BitSet(tokenizer.vocabSize());
+    for (int id = 0; id < tokenizer.vocabSize(); id++) {
+      if (!tokenizer.isSpecial(id) && tokenizer.tokenBytes(id).length > 0) {
         ordinary.set(id);
-        count++;
-        longest = Math.max(longest, b.length);
       }
     }
-    maxTokenLength = longest;
+    return ordinary;
+  }
+
+  /** The trie of the tokens in {@code members}; with {@code splitPure}, also the pure set and the trie of the rest. */
+  private TokenTrie(byte[][] bytes, BitSet members, boolean splitPure) {
+    this.vocabSize = bytes.length;
+    this.ordinary = (BitSet) members.clone();
+    int count = members.cardinality();
+    int longest = 0;
     Integer[] order = new Integer[count];
     int k = 0;
-    for (int id = ordinary.nextSetBit(0); id >= 0; id = ordinary.nextSetBit(id + 1)) {
+    for (int id = members.nextSetBit(0); id >= 0; id = members.nextSetBit(id + 1)) {
       order[k++] = id;
+      longest = Math.max(longest, bytes[id].length);
     }
+    maxTokenLength = longest;
     Arrays.sort(order, (x, y) -> {
       int c = Arrays.compareUnsigned(bytes[x], bytes[y]);
       return c != 0 ? c : Integer.compare(x, y);
@@ -113,7 +135,7 @@ public final class TokenTrie {
 
     pureString = new BitSet(nodes);
     boolean[][] pureSuffix = new boolean[vocabSize][];
-    for (int id = ordinary.nextSetBit(0); id >= 0; id = ordinary.nextSetBit(id + 1)) {
+    for (int id = members.nextSetBit(0); id >= 0; id = members.nextSetBit(id + 1)) {
       pureSuffix[id] = pureSuffixes(bytes[id]);
     }
     int[] depths = depth.toArray();
@@ -125,6 +147,20 @@ public final class TokenTrie {
       if (pure) {
         pureString.set(n);
       }
+    }
+    if (splitPure) {
+      pureTokens = new BitSet(vocabSize);
+      for (int id = members.nextSetBit(0); id >= 0; id = members.nextSetBit(id + 1)) {
+        if (pureSuffix[id][0]) {
+          pureTokens.set(id);
+        }
+      }
+      BitSet rest = (BitSet) members.clone();
+      rest.andNot(pureTokens);
+      impure = new TokenTrie(bytes, rest, false);
+    } else {
+      pureTokens = null;
+      impure = null;
     }
   }
 
