@@ -7,6 +7,7 @@ import io.vigil.llm.decode.Generation;
 import io.vigil.llm.decode.GenerationListener;
 import io.vigil.llm.decode.LogitsStepModel;
 import io.vigil.llm.decode.SamplingOptions;
+import io.vigil.llm.decode.StepModel;
 import io.vigil.llm.decode.TokenSampler;
 import io.vigil.llm.spi.ChatMessage;
 import io.vigil.llm.tokenizer.O200kTokenizer;
@@ -124,6 +125,8 @@ public final class MaskBench {
       SamplingOptions sampling = new SamplingOptions(temperature, temperature == 0 ? 1 : 0.95, 3, 256);
       for (int round = 0; round < 3; round++) {
         List<Long> perToken = new ArrayList<>();
+        List<Long> perTokenWithoutSampler = new ArrayList<>();
+        long samplerNanos = 0;
         long maskNanos = 0;
         long tokens = 0;
         long sampled = 0;
@@ -131,22 +134,67 @@ public final class MaskBench {
           FakeReplaySession session = new FakeReplaySession(tokenizer, prompt.length, call);
           long s = System.nanoTime();
           Generation g;
-          try (LogitsStepModel model = new LogitsStepModel(session)) {
-            g = decoder.generate(model, prompt, CallOracle.permissive(), sampling, GenerationListener.NONE);
-          }
+          SamplerTimer model = new SamplerTimer(new LogitsStepModel(session), session);
+          g = decoder.generate(model, prompt, CallOracle.permissive(), sampling, GenerationListener.NONE);
+          model.close();
           long wall = System.nanoTime() - s;
           if (g.toolCalls().size() != 1) {
             throw new IllegalStateException("expected the call " + call + ", got " + g);
           }
           perToken.add((wall - session.nanos) / g.stats().tokens());
+          perTokenWithoutSampler.add((wall - session.nanos - model.samplerNanos) / g.stats().tokens());
+          samplerNanos += model.samplerNanos;
           maskNanos += g.stats().maskNanos();
           tokens += g.stats().tokens();
           sampled += g.stats().sampledTokens();
         }
-        System.out.printf("decoder, temperature %.1f, %s pass: %d tokens (%d sampled), masks %.1f us/token%n",
-            temperature, round == 0 ? "first (cold masks)" : "repeat (warm masks)", tokens, sampled, maskNanos / 1000.0 / tokens);
-        report("  decoder overhead per token excluding the model (per turn)", perToken);
+        System.out.printf("decoder, temperature %.1f, %s pass: %d tokens (%d sampled), masks %.1f us/token, sampler %.1f us/sampled token%n",
+            temperature, round == 0 ? "first (cold masks)" : "repeat (warm masks)", tokens, sampled, maskNanos / 1000.0 / tokens,
+            samplerNanos / 1000.0 / sampled);
+        report("  overhead per token, all but the model (per turn)", perToken);
+        report("  overhead per token, all but the model and sampler", perTokenWithoutSampler);
       }
+    }
+  }
+
+  /** Times the sampler: a step's time minus the fake model's share of it. */
+  private static final class SamplerTimer implements StepModel {
+    private final StepModel inner;
+    private final FakeReplaySession session;
+    long samplerNanos;
+
+    SamplerTimer(StepModel inner, FakeReplaySession session) {
+      this.inner = inner;
+      this.session = session;
+    }
+
+    @Override
+    public int length() {
+      return inner.length();
+    }
+
+    @Override
+    public void append(int... tokens) {
+      inner.append(tokens);
+    }
+
+    @Override
+    public void rewind(int length) {
+      inner.rewind(length);
+    }
+
+    @Override
+    public int next(BitSet allowed, SamplingOptions sampling, int step) {
+      long s = System.nanoTime();
+      long modelBefore = session.nanos;
+      int token = inner.next(allowed, sampling, step);
+      samplerNanos += System.nanoTime() - s - (session.nanos - modelBefore);
+      return token;
+    }
+
+    @Override
+    public void close() {
+      inner.close();
     }
   }
 

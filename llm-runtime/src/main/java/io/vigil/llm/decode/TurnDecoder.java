@@ -396,7 +396,9 @@ final class TurnDecoder implements BoundaryListener {
     for (int token : tokens) {
       spelled.writeBytes(shared.tokenizer.tokenBytes(token));
     }
-    if (!java.util.Arrays.equals(bytes, spelled.toByteArray())) {
+    if (!java.util.Arrays.equals(bytes, spelled.toByteArray())
+        || model.length() - turnStart + tokens.length > sampling.maxTokens()) {
+      // A tokenizer that does not spell the text back, or a call that cannot end within the limit.
       abandonCall();
       return false;
     }

@@ -207,6 +207,30 @@ class ConstrainedDecoderTest {
   }
 
   @Test
+  void secondCallInATurnWhenAllowedAndTheLimitHolds() {
+    ConstrainedDecoder twoCalls = new ConstrainedDecoder(VOCABULARY, TOOLS, new DecoderOptions(16, 2));
+    String first = "<tool_call>{\"name\": \"get_order_details\", \"arguments\": {\"order_id\": \"#W1\"}}</tool_call>";
+    String second = "<tool_call>{\"name\": \"get_order_details\", \"arguments\": {\"order_id\": \"#W2\"}}</tool_call>";
+    String third = "<tool_call>{\"name\": \"get_order_details\", \"arguments\": {\"order_id\": \"#W3\"}}</tool_call>";
+    int[] prompt = prompt();
+    try (LogitsStepModel model = new LogitsStepModel(new FakeScriptedSession(VOCABULARY, prompt.length,
+        List.of(first + second + third + "<|im_end|>")))) {
+      Generation g = twoCalls.generate(model, prompt, new ShopTestOracle(), GREEDY, GenerationListener.NONE);
+      assertEquals(List.of("#W1", "#W2"), g.toolCalls().stream().map(c -> c.arguments().get("order_id").asText()).toList());
+    }
+    Generation one = generate(new ShopTestOracle(), GREEDY, first + second + "<|im_end|>");
+    assertEquals(1, one.toolCalls().size(), "the default allows one call per turn");
+  }
+
+  @Test
+  void callThatCannotEndWithinTheTokenLimitIsDropped() {
+    Generation g = generate(new ShopTestOracle(), new SamplingOptions(0, 1, 1, 12),
+        call("{\"name\": \"get_order_details\", \"arguments\": {\"order_id\": \"#W123456789\"}}"));
+    assertTrue(g.toolCalls().isEmpty(), g.toString());
+    assertTrue(g.stats().tokens() >= 1);
+  }
+
+  @Test
   void samplingIsDeterministicPerSeed() {
     List<String> outputs = new ArrayList<>();
     for (long seed : new long[] {7, 7, 8, 9, 10}) {
