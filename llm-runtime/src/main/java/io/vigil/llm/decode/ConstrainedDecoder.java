@@ -16,12 +16,9 @@ import java.util.List;
  * the oracle is asked whether the call can still be completed into an allowed one; a dead end
  * rewinds the model to where that choice began, bans it and samples again, within the backtrack
  * budget; when no allowed call is left the model answers in text. Reusable and thread-safe: masks
- * are cached across generations.
+ * are cached across generations and shared between decoders of equal tools on one vocabulary.
  */
 public final class ConstrainedDecoder {
-  /** Cached masks (a 200k-token mask is 25 KB). */
-  private static final int MASK_CACHE_ENTRIES = 2048;
-
   final TokenizerView tokenizer;
   final SpecialTokens specials;
   final ToolCallGrammar grammar;
@@ -33,8 +30,8 @@ public final class ConstrainedDecoder {
   public ConstrainedDecoder(TokenizerView tokenizer, List<ToolSchema> tools, DecoderOptions options) {
     this.tokenizer = tokenizer;
     this.specials = tokenizer.specials();
-    this.grammar = new ToolCallGrammar(tools);
-    this.masks = new GrammarMasks(grammar, TokenTrie.of(tokenizer), MASK_CACHE_ENTRIES);
+    this.masks = GrammarMasks.shared(TokenTrie.of(tokenizer), tools);
+    this.grammar = masks.grammar();
     this.options = options;
     this.tagGuard = new SpelledTagGuard(tokenizer, masks.trie());
     this.textMasks = new BitSet[2 * (tokenizer.decode(new int[] {specials.toolCallOpen()}).getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1)];

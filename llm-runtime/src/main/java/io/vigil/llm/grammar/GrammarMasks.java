@@ -2,7 +2,9 @@ package io.vigil.llm.grammar;
 
 import java.io.ByteArrayOutputStream;
 import java.util.BitSet;
+import io.vigil.llm.schema.ToolSchema;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,28 @@ public final class GrammarMasks {
   private final Map<GrammarState, byte[]> forced;
   private long hits;
   private long misses;
+
+  /** Entries per cache (a 200k-token mask is 25 KB, so at most about 25 MB). */
+  public static final int DEFAULT_CAPACITY = 1024;
+
+  private static final Map<List<Object>, GrammarMasks> SHARED = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<Object>, GrammarMasks> eldest) {
+      return size() > 8;
+    }
+  };
+
+  /**
+   * The masks of the grammar of {@code tools} over {@code trie}, shared by every decoder built for
+   * equal tool lists on the same vocabulary (the last few such pairs are kept), so a server that
+   * makes a decoder per request still hits warm masks.
+   */
+  public static GrammarMasks shared(TokenTrie trie, List<ToolSchema> tools) {
+    List<Object> key = List.of(trie, List.copyOf(tools));
+    synchronized (SHARED) {
+      return SHARED.computeIfAbsent(key, k -> new GrammarMasks(new ToolCallGrammar(tools), trie, DEFAULT_CAPACITY));
+    }
+  }
 
   public GrammarMasks(ToolCallGrammar grammar, TokenTrie trie, int capacity) {
     this.grammar = grammar;

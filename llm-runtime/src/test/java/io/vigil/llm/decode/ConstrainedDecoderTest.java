@@ -50,8 +50,23 @@ class ConstrainedDecoderTest {
 
   @Test
   void followsAPreferredAllowedCall() {
-    Generation g = generate(new ShopTestOracle(), GREEDY,
-        call("{\"name\": \"get_order_details\", \"arguments\": {\"order_id\": \"#W123\"}}"));
+    int[] prompt = prompt();
+    String script = call("{\"name\": \"get_order_details\", \"arguments\": {\"order_id\": \"#W123\"}}");
+    Generation g;
+    List<Integer> turn = new ArrayList<>();
+    try (LogitsStepModel model = new LogitsStepModel(new FakeScriptedSession(VOCABULARY, prompt.length, List.of(script)) {
+      @Override
+      public float[] append(int... ids) {
+        for (int id : ids) {
+          turn.add(id);
+        }
+        return super.append(ids);
+      }
+    })) {
+      g = DECODER.generate(model, prompt, new ShopTestOracle(), GREEDY, GenerationListener.NONE);
+    }
+    // One token closes the string, the arguments and the call: the value's end is found inside it.
+    assertTrue(turn.contains(VOCABULARY.encodeOrdinary("\"}}")[0]), turn.toString());
     assertEquals(1, g.toolCalls().size(), g.toString());
     assertEquals("get_order_details", g.toolCalls().get(0).name());
     assertEquals("#W123", g.toolCalls().get(0).arguments().get("order_id").asText());

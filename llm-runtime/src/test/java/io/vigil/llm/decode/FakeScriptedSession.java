@@ -18,7 +18,7 @@ import java.util.Map;
  * emits it (unless {@code specialNames} is false: then the name is plain characters to spell out).
  * Logits depend only on the tokens in the cache, so rewinding behaves like a real KV cache.
  */
-final class FakeScriptedSession implements DecodeSession {
+class FakeScriptedSession implements DecodeSession {
   private final int promptLength;
   private final List<int[]> scripts = new ArrayList<>();
   private final int[][] symbols;
