@@ -130,6 +130,7 @@ public final class MaskBench {
         long maskNanos = 0;
         long tokens = 0;
         long sampled = 0;
+        long gcBefore = gcMillis();
         for (String call : BenchTools.CALLS) {
           FakeReplaySession session = new FakeReplaySession(tokenizer, prompt.length, call);
           long s = System.nanoTime();
@@ -148,9 +149,10 @@ public final class MaskBench {
           tokens += g.stats().tokens();
           sampled += g.stats().sampledTokens();
         }
-        System.out.printf("decoder, temperature %.1f, %s pass: %d tokens (%d sampled), masks %.1f us/token, sampler %.1f us/sampled token%n",
+        System.out.printf("decoder, temperature %.1f, %s pass: %d tokens (%d sampled), masks %.1f us/token, "
+            + "sampler %.1f us/sampled token, GC %d ms in the pass (the fake model allocates 800 KB a step)%n",
             temperature, round == 0 ? "first (cold masks)" : "repeat (warm masks)", tokens, sampled, maskNanos / 1000.0 / tokens,
-            samplerNanos / 1000.0 / sampled);
+            samplerNanos / 1000.0 / sampled, gcMillis() - gcBefore);
         report("  overhead per token, all but the model (per turn)", perToken);
         report("  overhead per token, all but the model and sampler", perTokenWithoutSampler);
       }
@@ -196,6 +198,14 @@ public final class MaskBench {
     public void close() {
       inner.close();
     }
+  }
+
+  private static long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private static void report(String what, List<Long> nanos) {
