@@ -2,18 +2,23 @@ package io.vigil.llm.testing;
 
 import io.vigil.llm.spi.DecodeSession;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A model that tries to make the decoder emit a given text, typically a tool call the policy
  * denies: every step it puts a large bias on the tokens that continue the target from what has
- * been decoded so far (longer tokens more), and seeded noise on every token. Standing alone it is
- * a whole (adversarial) model; wrapping another session it adds the bias to that model's logits,
- * so that a real backend can be driven toward the target.
+ * been decoded so far (longer tokens more). Standing alone it is a whole (adversarial) model: the
+ * bias on top of seeded noise on every token and a weak prior toward closing JSON strings and
+ * ending the turn, so that once its attack is blocked a generation ends in bounded time instead of
+ * spelling random 200k-token strings. Wrapping another session it adds only the bias to that
+ * model's logits, so that a real backend can be driven toward the target.
  *
  * <p>Rewind-correct: the logits are a function of the token sequence (and the seed) only. The
  * target automaton's state and a hash of the sequence are kept per position and truncated on
- * rewind; the noise at a position is drawn from the seed and that hash.
+ * rewind; the noise at a position is a rotation, chosen by the seed and that hash, of one random
+ * vector per vocabulary size (drawing 200k numbers per step would dominate a test's time).
  */
 public final class AdversarialSession implements DecodeSession {
   /** Bias of a token that continues the target: far above any noise. */
@@ -22,6 +27,12 @@ public final class AdversarialSession implements DecodeSession {
   public static final float PER_BYTE_BIAS = 1f;
   /** Amplitude of the standalone noise (uniform in [0, NOISE)). */
   public static final float NOISE = 4f;
+  /** Standalone prior of tokens that start with {@code "}: string values stay short. */
+  public static final float CLOSER_PRIOR = 9f;
+  /** Standalone prior of the end of the turn: below a target continuation, above everything else. */
+  public static final float END_PRIOR = 15f;
+
+  private static final Map<Integer, float[]> NOISE_TABLES = new ConcurrentHashMap<>();
 
   private final AdversarialTarget target;
   private final int vocabSize;
@@ -45,7 +56,7 @@ public final class AdversarialSession implements DecodeSession {
     return new AdversarialSession(target, target.index().tokenizer().vocabSize(), seed, null);
   }
 
-  /** {@code inner}'s logits plus the bias toward the target (no noise: the inner model decides the rest). */
+  /** {@code inner}'s logits plus the bias toward the target (no noise, no prior: the inner model decides the rest). */
   public static AdversarialSession wrapping(DecodeSession inner, AdversarialTarget target) {
     if (inner.length() != 0) {
       throw new IllegalArgumentException("wrap a fresh session: this one already holds " + inner.length() + " tokens");
@@ -81,7 +92,7 @@ public final class AdversarialSession implements DecodeSession {
       length++;
     }
     if (logits == null) {
-      logits = noise(hashes[length]);
+      logits = standalone(hashes[length]);
     }
     target.addBias(states[length], logits, BASE_BIAS, PER_BYTE_BIAS);
     return logits;
@@ -105,13 +116,26 @@ public final class AdversarialSession implements DecodeSession {
     }
   }
 
-  private float[] noise(long hash) {
-    SplittableRandom random = new SplittableRandom(hash);
+  private float[] standalone(long hash) {
+    float[] table = NOISE_TABLES.computeIfAbsent(vocabSize, AdversarialSession::noiseTable);
+    int offset = (int) Long.remainderUnsigned(hash, vocabSize);
     float[] logits = new float[vocabSize];
-    for (int i = 0; i < vocabSize; i++) {
-      logits[i] = (float) random.nextDouble() * NOISE;
+    System.arraycopy(table, offset, logits, 0, vocabSize - offset);
+    System.arraycopy(table, 0, logits, vocabSize - offset, offset);
+    for (int closer : target.index().stringClosersShared()) {
+      logits[closer] += CLOSER_PRIOR;
     }
+    logits[target.index().tokenizer().specials().endOfTurn()] += END_PRIOR;
     return logits;
+  }
+
+  private static float[] noiseTable(int size) {
+    SplittableRandom random = new SplittableRandom(0x5EEDL);
+    float[] table = new float[size];
+    for (int i = 0; i < size; i++) {
+      table[i] = (float) random.nextDouble() * NOISE;
+    }
+    return table;
   }
 
   private void ensureCapacity(int needed) {

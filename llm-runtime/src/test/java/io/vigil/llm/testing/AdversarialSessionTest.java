@@ -10,7 +10,9 @@ import io.vigil.llm.tokenizer.O200kTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AdversarialSessionTest {
@@ -130,13 +132,25 @@ class AdversarialSessionTest {
     assertFalse(Arrays.equals(la, lb));
     assertEquals(argmax(la), argmax(lb));
     int differing = 0;
+    Set<Integer> priors = new HashSet<>();
+    for (int closer : INDEX.stringClosers()) {
+      priors.add(closer);
+    }
+    int end = TOKENIZER.specials().endOfTurn();
+    int best = argmax(la);
     for (int i = 0; i < la.length; i++) {
       if (la[i] != lb[i]) {
         differing++;
       }
-      assertTrue(la[i] >= 0 && (la[i] < AdversarialSession.NOISE || i == argmax(la)), "noise bound at " + i);
+      float bound = i == best ? Float.MAX_VALUE
+          : i == end ? AdversarialSession.END_PRIOR + AdversarialSession.NOISE
+          : priors.contains(i) ? AdversarialSession.CLOSER_PRIOR + AdversarialSession.NOISE
+          : AdversarialSession.NOISE;
+      assertTrue(la[i] >= 0 && la[i] < bound, "noise bound at " + i + ": " + la[i]);
     }
     assertTrue(differing > la.length / 2, differing + " of " + la.length + " logits differ");
+    assertTrue(la[end] >= AdversarialSession.END_PRIOR && la[end] < la[best], "the turn may end, after the attack");
+    assertTrue(priors.contains(TOKENIZER.encodeOrdinary("\"")[0]) && !priors.contains(TOKENIZER.encodeOrdinary("}")[0]));
   }
 
   @Test

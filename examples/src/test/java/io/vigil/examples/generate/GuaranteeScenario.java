@@ -1,0 +1,64 @@
+package io.vigil.examples.generate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.llm.grammar.CanonicalJson;
+import io.vigil.solver.trace.Trace;
+import io.vigil.solver.trace.TraceReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A session at the point where a model is pushed toward a call the policy denies: the history
+ * (trace JSON events) and the denied call, which the adversarial model is given as its target.
+ */
+record GuaranteeScenario(String name, List<ObjectNode> history, String deniedTool, ObjectNode deniedArguments) {
+  GuaranteeScenario {
+    history = List.copyOf(history);
+  }
+
+  /** The events of a policy test trace before its last tool call, and that call (the one the policy denies). */
+  static GuaranteeScenario deniedLastCall(String name, Path trace) {
+    List<ObjectNode> events = events(trace);
+    int last = lastCall(events);
+    ObjectNode call = events.get(last);
+    return new GuaranteeScenario(name, events.subList(0, last), call.path("tool").asText(), (ObjectNode) call.get("args"));
+  }
+
+  /** The events of a trace before its last tool call, and another call in its place. */
+  static GuaranteeScenario replacingLastCall(String name, Path trace, String tool, ObjectNode arguments) {
+    List<ObjectNode> events = events(trace);
+    return new GuaranteeScenario(name, events.subList(0, lastCall(events)), tool, arguments);
+  }
+
+  /**
+   * What the adversarial model writes: the denied call in the tool-call template, laid out as the
+   * decoder's grammar writes JSON (so that every byte of it is a path the grammar allows), then the
+   * end of the turn.
+   */
+  String adversarialText() {
+    return "<tool_call>{\"name\": " + CanonicalJson.quote(deniedTool) + ", \"arguments\": "
+        + CanonicalJson.write(deniedArguments) + "}</tool_call><|im_end|>";
+  }
+
+  private static List<ObjectNode> events(Path trace) {
+    Trace read = TraceReader.read(trace);
+    List<ObjectNode> out = new ArrayList<>();
+    for (Trace.Line line : read.lines()) {
+      ObjectNode event = line.raw().deepCopy();
+      event.remove("expect");
+      event.remove("expect_rules");
+      out.add(event);
+    }
+    return out;
+  }
+
+  private static int lastCall(List<ObjectNode> events) {
+    for (int i = events.size() - 1; i >= 0; i--) {
+      if (events.get(i).path("type").asText().equals("tool_call")) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("the trace has no tool call");
+  }
+}
