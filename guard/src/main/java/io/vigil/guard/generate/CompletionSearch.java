@@ -54,8 +54,9 @@ final class CompletionSearch {
     return new Situation(monitor.history(), new Event.ToolCall(null, tool, args, Optional.of(now)), now);
   }
 
+  /** The rules a call of the tool can trigger, cheapest first. */
   List<CompiledRule> rulesFor(String tool) {
-    return monitor.plan().rulesFor(tool);
+    return oracles.cheapestFirst(monitor.plan().rulesFor(tool));
   }
 
   /** Whether every one of {@code rules} holds for the call with these arguments. */

@@ -59,6 +59,7 @@ public final class PolicyCallOracle implements CallOracle {
   private final Map<ValueQuestion, Optional<List<JsonNode>>> valueAnswers = new HashMap<>();
   private final Map<GroundCall, Verdict> verdicts = new HashMap<>();
   private final List<String> engineErrors = new ArrayList<>();
+  private int z3Questions;
 
   private record ValueCall(String tool, Map<String, Value> known, Set<String> unknown) {}
 
@@ -90,6 +91,11 @@ public final class PolicyCallOracle implements CallOracle {
   /** What went wrong inside the engine while answering (each error made an answer fail closed). */
   public synchronized List<String> engineErrors() {
     return List.copyOf(engineErrors);
+  }
+
+  /** How many questions (memo misses) evaluation could not settle and Z3 answered. */
+  public synchronized int z3Questions() {
+    return z3Questions;
   }
 
   @Override
@@ -170,6 +176,7 @@ public final class PolicyCallOracle implements CallOracle {
     if (answer.outcome() != CompletionSearch.Outcome.UNDECIDED) {
       return answer.outcome() == CompletionSearch.Outcome.COMPLETABLE;
     }
+    z3Questions++;
     return oracles.z3(answer.open()).completable(search.situation(tool, known), unknown);
   }
 
@@ -206,6 +213,7 @@ public final class PolicyCallOracle implements CallOracle {
     List<Value> allowed;
     if (othersRead) {
       List<CompiledRule> open = rules.stream().filter(r -> oracles.readsAny(r, call.unknown())).toList();
+      z3Questions++;
       allowed = oracles.z3(open).allowedValues(search.situation(call.tool(), known), param, others, candidates);
     } else {
       // only this argument's value matters: each candidate is decided by evaluation, exactly

@@ -29,6 +29,7 @@ public final class PolicyOracles implements AutoCloseable {
   private final Map<String, Z3Decider> z3ByRules = new ConcurrentHashMap<>();
   private final Map<String, Boolean> reads = new ConcurrentHashMap<>();
   private final Map<String, List<Value>> literalsByTool = new ConcurrentHashMap<>();
+  private final Map<String, Integer> costs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public PolicyOracles(PolicyDecider decider) {
@@ -68,6 +69,16 @@ public final class PolicyOracles implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * The rules, cheapest to evaluate first (by the size of their formula's printed form), so that a
+   * candidate most rules reject is rejected before the expensive ones run.
+   */
+  List<CompiledRule> cheapestFirst(List<CompiledRule> rules) {
+    return rules.stream()
+        .sorted(java.util.Comparator.comparingInt(r -> costs.computeIfAbsent(r.name(), n -> r.holds().toString().length())))
+        .toList();
   }
 
   /** The string and number literals of the rules a call of {@code tool} can trigger. */

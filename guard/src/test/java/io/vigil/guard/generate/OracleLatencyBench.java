@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * Latency of each oracle question on the retail policy, unmemoized (a fresh oracle per question):
  * the questions the decoder asks while writing a refund and a cancellation. Prints p50/p99 per
- * question and history. Run after {@code mvn -pl guard -am test-compile}:
+ * question and history, and whether answering it needed Z3. Run after {@code mvn -pl guard -am test-compile}:
  * {@code java -cp guard/target/test-classes:guard/target/classes:<guard test classpath>
  * io.vigil.guard.generate.OracleLatencyBench [rounds] [workload session lengths, comma-separated]}.
  */
@@ -42,13 +42,15 @@ public final class OracleLatencyBench {
       for (int length : lengths) {
         histories.put("workload session (" + length + " events)", History.of(RetailWorkload.session(7, length).history()));
       }
-      System.out.printf("%-34s %-44s %10s %10s %10s%n", "history", "question", "p50 ms", "p99 ms", "max ms");
+      System.out.printf("%-34s %-44s %10s %10s %10s %6s%n", "history", "question", "p50 ms", "p99 ms", "max ms", "Z3");
       for (Map.Entry<String, History> h : histories.entrySet()) {
         String order = h.getKey().startsWith("refund") ? "#W4776164" : lastOrderRead(h.getValue());
         for (Question q : questions(order)) {
           double[] ms = measure(oracles, h.getValue(), q, rounds);
-          System.out.printf("%-34s %-44s %10.3f %10.3f %10.3f%n", h.getKey(), q.name(),
-              percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1]);
+          PolicyCallOracle probe = oracles.oracle(h.getValue(), NOW);
+          q.ask().accept(probe);
+          System.out.printf("%-34s %-44s %10.3f %10.3f %10.3f %6s%n", h.getKey(), q.name(),
+              percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1], probe.z3Questions() > 0 ? "yes" : "no");
           System.out.flush();
         }
       }

@@ -127,7 +127,9 @@ class PolicyCallOracleTest {
     // the user said yes to an address change of delivered order #W4776164
     PolicyCallOracle oracle = oracle(RetailTraces.prefixBeforeLastCall("deny_modify_address_of_delivered_order"));
     assertFalse(oracle.completable(partial("cancel_pending_order", Map.of("order_id", "#W4776164"), "reason")));
+    assertEquals(0, oracle.z3Questions(), "cancel_only_pending does not read the reason: evaluated on the partial call");
     assertFalse(oracle.completable(partial("cancel_pending_order", Map.of(), "order_id", "reason")));
+    assertEquals(1, oracle.z3Questions(), "no order id seen in the session is pending: only Z3 can say none is");
     assertTrue(oracle.completable(partial("get_order_details", Map.of(), "order_id")));
     Verdict verdict = oracle.decide("cancel_pending_order",
         JSON.objectNode().put("order_id", "#W4776164").put("reason", "no longer needed"));
