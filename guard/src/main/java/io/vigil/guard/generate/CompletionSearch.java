@@ -24,10 +24,8 @@ import java.util.Set;
  * call completable. What the search cannot settle is left to Z3, with the rules it could not settle.
  */
 final class CompletionSearch {
-  /** Completions tried for rules that read several unknown arguments together. */
+  /** Complete choices tried against the rules that read several unknown arguments together. */
   static final int JOINT_BUDGET = 256;
-  /** Candidates kept per argument for the joint search. */
-  private static final int PER_ARGUMENT = 16;
   /** Candidate lists for a list argument: the empty list and this many one-element lists. */
   private static final int LIST_CANDIDATES = 32;
 
@@ -92,46 +90,64 @@ final class CompletionSearch {
     Set<String> readNames = new LinkedHashSet<>();
     read.forEach(p -> readNames.add(p.name()));
     List<CompiledRule> joint = open.stream().filter(r -> readNames.stream().filter(n -> oracles.reads(r, n)).count() > 1).toList();
-    // each argument first meets the rules that read it alone among the unknowns
+    List<List<CompiledRule>> alone = new ArrayList<>();
     List<List<Value>> choices = new ArrayList<>();
     for (Policy.Param p : read) {
       Set<String> others = new LinkedHashSet<>(readNames);
       others.remove(p.name());
-      List<CompiledRule> alone = open.stream().filter(r -> oracles.reads(r, p.name()) && !oracles.readsAny(r, others)).toList();
-      List<Value> passing = new ArrayList<>();
-      int wanted = joint.isEmpty() ? 1 : PER_ARGUMENT;
-      for (Value c : candidates(tool.name(), p.type())) {
-        Map<String, Value> args = new LinkedHashMap<>(known);
-        args.put(p.name(), c);
-        if (holdsAll(alone, tool.name(), args)) {
-          passing.add(c);
-          if (passing.size() == wanted) {
-            break;
-          }
+      alone.add(open.stream().filter(r -> oracles.reads(r, p.name()) && !oracles.readsAny(r, others)).toList());
+      choices.add(candidates(tool.name(), p.type()));
+    }
+    Witness witness = new Witness(tool.name(), read, alone, choices, joint);
+    return witness.search(0, new LinkedHashMap<>(known))
+        ? new Answer(Outcome.COMPLETABLE, List.of())
+        : new Answer(Outcome.UNDECIDED, open);
+  }
+
+  /**
+   * A depth-first search for one allowed completion: each argument meets the rules that read it
+   * alone (among the unknowns) when it is chosen, remembered per candidate; the rules that read
+   * several meet complete choices, at most {@link #JOINT_BUDGET} of them.
+   */
+  private final class Witness {
+    private final String tool;
+    private final List<Policy.Param> read;
+    private final List<List<CompiledRule>> alone;
+    private final List<List<Value>> choices;
+    private final List<CompiledRule> joint;
+    private final List<Boolean[]> passes = new ArrayList<>();
+    private int budget = JOINT_BUDGET;
+
+    Witness(String tool, List<Policy.Param> read, List<List<CompiledRule>> alone, List<List<Value>> choices,
+        List<CompiledRule> joint) {
+      this.tool = tool;
+      this.read = read;
+      this.alone = alone;
+      this.choices = choices;
+      this.joint = joint;
+      choices.forEach(c -> passes.add(new Boolean[c.size()]));
+    }
+
+    boolean search(int i, Map<String, Value> args) {
+      if (i == read.size()) {
+        budget--;
+        return holdsAll(joint, tool, args);
+      }
+      String name = read.get(i).name();
+      List<Value> candidates = choices.get(i);
+      Boolean[] ok = passes.get(i);
+      for (int c = 0; c < candidates.size() && budget > 0; c++) {
+        args.put(name, candidates.get(c));
+        if (ok[c] == null) {
+          ok[c] = holdsAll(alone.get(i), tool, args);
+        }
+        if (ok[c] && search(i + 1, args)) {
+          return true;
         }
       }
-      if (passing.isEmpty()) {
-        return new Answer(Outcome.UNDECIDED, open);
-      }
-      choices.add(passing);
+      args.remove(name);
+      return false;
     }
-    if (joint.isEmpty()) {
-      return new Answer(Outcome.COMPLETABLE, List.of());
-    }
-    int[] at = new int[read.size()];
-    for (int tried = 0; tried < JOINT_BUDGET; tried++) {
-      Map<String, Value> args = new LinkedHashMap<>(known);
-      for (int i = 0; i < read.size(); i++) {
-        args.put(read.get(i).name(), choices.get(i).get(at[i]));
-      }
-      if (holdsAll(joint, tool.name(), args)) {
-        return new Answer(Outcome.COMPLETABLE, List.of());
-      }
-      if (!next(at, choices)) {
-        break;
-      }
-    }
-    return new Answer(Outcome.UNDECIDED, open);
   }
 
   /** The probe for "an unseen value" of a string or number argument. */
@@ -175,16 +191,5 @@ final class CompletionSearch {
 
   static boolean fits(Value v, Type type) {
     return type == Type.Primitive.STRING ? v instanceof Value.Str : type == Type.Primitive.NUMBER && v instanceof Value.Num;
-  }
-
-  /** The next combination, the last argument fastest; false after the last. */
-  private static boolean next(int[] at, List<List<Value>> choices) {
-    for (int i = at.length - 1; i >= 0; i--) {
-      if (++at[i] < choices.get(i).size()) {
-        return true;
-      }
-      at[i] = 0;
-    }
-    return false;
   }
 }
