@@ -37,16 +37,18 @@ public class Evaluator {
       return !holds(n.operand());
     }
     if (f instanceof Formula.And a) {
-      for (Formula x : a.operands()) {
-        if (!holds(x)) {
+      List<Formula> operands = a.operands(); // indexed: no iterator per evaluation
+      for (int i = 0, n = operands.size(); i < n; i++) {
+        if (!holds(operands.get(i))) {
           return false;
         }
       }
       return true;
     }
     if (f instanceof Formula.Or o) {
-      for (Formula x : o.operands()) {
-        if (holds(x)) {
+      List<Formula> operands = o.operands();
+      for (int i = 0, n = operands.size(); i < n; i++) {
+        if (holds(operands.get(i))) {
           return true;
         }
       }

@@ -45,7 +45,8 @@ public final class Operations {
 
   public static boolean in(Value element, Value collection) {
     if (collection instanceof Value.ListVal l) {
-      return l.elements().stream().anyMatch(e -> Value.same(element, e));
+      // absent equals nothing; the list's own contains() hashes long lists
+      return !element.isAbsent() && l.elements().contains(element);
     }
     if (collection instanceof Value.Obj o) {
       return element instanceof Value.Str s && o.fields().containsKey(s.value());

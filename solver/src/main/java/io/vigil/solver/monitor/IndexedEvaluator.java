@@ -43,9 +43,10 @@ final class IndexedEvaluator extends Evaluator {
       return false;
     }
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
+    Formula body = indexedBody(plan, e.body());
     for (int j = cursor.next(); j >= 0; j = cursor.next()) {
       positions[e.var()] = j;
-      if (holds(e.body())) {
+      if (holds(body)) {
         return true;
       }
     }
@@ -61,9 +62,10 @@ final class IndexedEvaluator extends Evaluator {
     }
     int lo = Math.max(0, position(a.lo()));
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
+    Formula body = indexedBody(plan, a.body());
     for (int j = cursor.next(); j >= 0; j = cursor.next()) {
       positions[a.var()] = j;
-      if (!holds(a.body())) {
+      if (!holds(body)) {
         return false;
       }
     }
@@ -78,10 +80,11 @@ final class IndexedEvaluator extends Evaluator {
       return super.countPos(c);
     }
     Monitor.Cursor cursor = cursor(plan.support(), 0, hi);
+    Formula body = indexedBody(plan, c.body());
     int count = 0;
     for (int j = cursor.next(); j >= 0; j = cursor.next()) {
       positions[c.var()] = j;
-      if (holds(c.body())) {
+      if (holds(body)) {
         count++;
       }
     }
@@ -101,13 +104,19 @@ final class IndexedEvaluator extends Evaluator {
       return -1;
     }
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
+    Formula body = indexedBody(plan, a.body());
     for (int k = cursor.next(); k >= 0; k = cursor.next()) {
       positions[a.var()] = k;
-      if (!holds(a.body())) {
+      if (!holds(body)) {
         return k;
       }
     }
     return -1;
+  }
+
+  /** At positions an index names: the body without the conjuncts the index's filter checked. */
+  private Formula indexedBody(MonitorPlan.QuantPlan plan, Formula body) {
+    return plan.residual() != null && monitor.filtersHeld() ? plan.residual() : body;
   }
 
   private Monitor.Cursor cursor(List<MonitorPlan.Alt> support, int lo, int hi) {

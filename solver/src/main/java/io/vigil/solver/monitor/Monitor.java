@@ -26,10 +26,18 @@ import java.util.Optional;
  * their {@link MonitorPlan}.
  */
 public final class Monitor {
+  private static final Decision ALLOW = Decision.allow();
   private final MonitorPlan plan;
   private final History history = new History();
-  /** Per index spec: an {@link IntList}, a {@link Keyed}, or null while empty; null until indexing starts. */
+  /** Per plain index spec: an {@link IntList}, or null while empty; null until indexing starts. */
   private Object[] index;
+  /** Per path group of keyed specs: a {@link Keyed}, or null while empty. */
+  private Keyed[] groups;
+  /**
+   * Some filter could not be evaluated at some event (which entered the index anyway): the
+   * indexed positions are then no proof that their filters hold, so bodies are evaluated whole.
+   */
+  private boolean filterFailed;
   /** Every event has a resolved time and times never decrease: windows may binary-search. */
   private boolean timesMonotone = true;
 
@@ -70,6 +78,7 @@ public final class Monitor {
       indexEvent(p);
     } else if (history.size() >= plan.indexFrom()) {
       index = new Object[plan.specs().size()];
+      groups = new Keyed[plan.groups().size()];
       for (int i = 0; i <= p; i++) {
         indexEvent(i);
       }
@@ -83,85 +92,151 @@ public final class Monitor {
 
   /** Whether the rule holds for the call (its trigger implies its requirement). */
   public boolean holds(CompiledRule rule, Situation situation) {
-    return new IndexedEvaluator(situation, rule.variables(), this).holds(rule.holds());
+    return holds(rule, new IndexedEvaluator(situation, rule.variables(), this));
+  }
+
+  private static boolean holds(CompiledRule rule, IndexedEvaluator evaluator) {
+    return !evaluator.holds(rule.triggered()) || evaluator.holds(rule.requirement());
   }
 
   /** The verdict on a ground call, with reasons and witnesses but no alternatives. */
   public Decision decide(Situation situation) {
     List<Decision.Violation> violations = null;
-    for (CompiledRule rule : plan.rulesFor(situation.candidate().tool())) {
-      if (!holds(rule, situation)) {
+    // one evaluator for every rule: each quantifier sets its variable before the body reads it
+    IndexedEvaluator evaluator = new IndexedEvaluator(situation, plan.maxRuleVariables(), this);
+    List<CompiledRule> rules = plan.rulesFor(situation.candidate().tool());
+    for (int i = 0, n = rules.size(); i < n; i++) {
+      CompiledRule rule = rules.get(i);
+      if (!holds(rule, evaluator)) {
         if (violations == null) {
           violations = new ArrayList<>();
         }
         violations.add(FastDecider.violation(rule, situation));
       }
     }
-    return violations == null ? Decision.allow() : Decision.deny(violations, Map.of());
+    return violations == null ? ALLOW : Decision.deny(violations, Map.of());
   }
 
   // ------------------------------------------------------------------ indexes
+
+  /**
+   * The positions of one path group's specs, by the path's value: per value one list per member
+   * spec (null while empty); {@code always}, per member: positions whose value is a string (for
+   * membership: anything may be a substring of it).
+   */
+  static final class Keyed {
+    final Map<Value, IntList[]> byValue = new HashMap<>(4);
+    IntList[] always;
+  }
+
+  private void indexEvent(int p) {
+    MonitorPlan.EventIndexing indexing = plan.indexingOf(history.get(p));
+    if (indexing.plainSpecs().length == 0 && indexing.groups().length == 0) {
+      return;
+    }
+    IndexingEvaluator evaluator = new IndexingEvaluator(history, plan.indexVariables());
+    for (int id : indexing.plainSpecs()) {
+      MonitorPlan.IndexSpec spec = plan.specs().get(id);
+      if (spec.filter() != null && !passes(evaluator, spec, p)) {
+        continue;
+      }
+      IntList list = (IntList) index[id];
+      if (list == null) {
+        index[id] = list = new IntList();
+      }
+      list.add(p);
+    }
+    for (int g : indexing.groups()) {
+      indexGroup(evaluator, plan.groups().get(g), g, p);
+    }
+  }
+
+  private void indexGroup(IndexingEvaluator evaluator, MonitorPlan.PathGroup group, int g, int p) {
+    int[] members = group.members();
+    boolean[] passing = null;
+    for (int slot = 0; slot < members.length; slot++) {
+      MonitorPlan.IndexSpec spec = plan.specs().get(members[slot]);
+      if (spec.filter() == null || passes(evaluator, spec, p)) {
+        if (passing == null) {
+          passing = new boolean[members.length];
+        }
+        passing[slot] = true;
+      }
+    }
+    if (passing == null) {
+      return;
+    }
+    MonitorPlan.IndexSpec shape = group.shape();
+    Value v = evaluator.valueAt(shape.path(), p);
+    if (!shape.membership()) {
+      if (!v.isAbsent()) {
+        add(g, v, passing, p);
+      }
+    } else if (v instanceof Value.ListVal l) {
+      for (Value element : l.elements()) {
+        if (!element.isAbsent()) {
+          add(g, element, passing, p);
+        }
+      }
+    } else if (v instanceof Value.Obj o) {
+      for (String key : o.fields().keySet()) {
+        add(g, Value.of(key), passing, p);
+      }
+    } else if (v instanceof Value.Str) {
+      Keyed keyed = keyed(g);
+      if (keyed.always == null) {
+        keyed.always = new IntList[passing.length];
+      }
+      addTo(keyed.always, passing, p);
+    }
+  }
+
+  private Keyed keyed(int g) {
+    Keyed keyed = groups[g];
+    if (keyed == null) {
+      groups[g] = keyed = new Keyed();
+    }
+    return keyed;
+  }
+
+  private void add(int g, Value key, boolean[] passing, int p) {
+    Keyed keyed = keyed(g);
+    IntList[] lists = keyed.byValue.get(key);
+    if (lists == null) {
+      lists = new IntList[passing.length];
+      keyed.byValue.put(key, lists);
+    }
+    addTo(lists, passing, p);
+  }
+
+  private static void addTo(IntList[] lists, boolean[] passing, int p) {
+    for (int slot = 0; slot < passing.length; slot++) {
+      if (passing[slot]) {
+        if (lists[slot] == null) {
+          lists[slot] = new IntList(1);
+        }
+        lists[slot].add(p);
+      }
+    }
+  }
 
   /**
    * Whether the event at {@code p} passes the spec's filter. One that cannot be evaluated (a regex
    * overflowing the stack) enters the index: the quantifier's body, evaluated there when a
    * decision visits it, then fails the decision as the evaluator would.
    */
-  private boolean passes(MonitorPlan.IndexSpec spec, int p) {
+  private boolean passes(IndexingEvaluator evaluator, MonitorPlan.IndexSpec spec, int p) {
     try {
-      return new FilterEvaluator(history, spec.filterVariables()).holdsAt(spec.filter(), spec.filterVar(), p);
+      return evaluator.holdsAt(spec.filter(), spec.filterVar(), p);
     } catch (RuntimeException | StackOverflowError e) {
+      filterFailed = true;
       return true;
     }
   }
 
-  /** The positions of one keyed index, by value; {@code always}: positions whose value is a string. */
-  static final class Keyed {
-    final Map<Value, IntList> byValue = new HashMap<>(4);
-    IntList always;
-  }
-
-  private void indexEvent(int p) {
-    int[] ids = plan.specsFor(history.get(p));
-    for (int id : ids) {
-      MonitorPlan.IndexSpec spec = plan.specs().get(id);
-      if (spec.filter() != null && !passes(spec, p)) {
-        continue;
-      }
-      if (spec.path() == null) {
-        IntList list = (IntList) index[id];
-        if (list == null) {
-          index[id] = list = new IntList();
-        }
-        list.add(p);
-        continue;
-      }
-      Value v = new PathEvaluator(history, spec.pathVariables()).valueAt(spec.path(), p);
-      Keyed keyed = (Keyed) index[id];
-      if (keyed == null) {
-        index[id] = keyed = new Keyed();
-      }
-      if (!spec.membership()) {
-        if (!v.isAbsent()) {
-          keyed.byValue.computeIfAbsent(v, k -> new IntList(1)).add(p);
-        }
-      } else if (v instanceof Value.ListVal l) {
-        for (Value element : l.elements()) {
-          if (!element.isAbsent()) {
-            keyed.byValue.computeIfAbsent(element, k -> new IntList(1)).add(p);
-          }
-        }
-      } else if (v instanceof Value.Obj o) {
-        for (String key : o.fields().keySet()) {
-          keyed.byValue.computeIfAbsent(Value.of(key), k -> new IntList(1)).add(p);
-        }
-      } else if (v instanceof Value.Str) {
-        if (keyed.always == null) {
-          keyed.always = new IntList(1);
-        }
-        keyed.always.add(p);
-      }
-    }
+  /** Whether every position an index holds passed its spec's filter. */
+  boolean filtersHeld() {
+    return !filterFailed;
   }
 
   /** Whether this session keeps indexes yet (from {@link MonitorPlan#indexFrom} events on). */
@@ -190,32 +265,37 @@ public final class Monitor {
     Cursor cursor = new Cursor(support.size() * 2);
     for (int a = 0; a < support.size(); a++) {
       MonitorPlan.Alt alt = support.get(a);
-      Object data = index[alt.spec()];
-      if (data == null) {
+      int g = plan.groupOf(alt.spec());
+      if (g < 0) {
+        IntList list = (IntList) index[alt.spec()];
+        if (list != null) {
+          cursor.add(list, floor(alt, lo, hi, now), hi);
+        }
         continue;
       }
-      int floor = lo;
-      if (alt.window() != null && timesMonotone) {
-        floor = Math.max(floor, firstAtOrAfter(now.subtract(alt.window()), lo, hi));
-      }
-      if (data instanceof IntList list) {
-        cursor.add(list, floor, hi);
-        continue;
-      }
-      Keyed keyed = (Keyed) data;
+      Keyed keyed = groups[g];
       Value key = keys[a];
-      if (key.isAbsent()) {
+      if (keyed == null || key.isAbsent()) {
         continue; // an absent value equals nothing and is in nothing
       }
-      IntList list = keyed.byValue.get(key);
-      if (list != null) {
-        cursor.add(list, floor, hi);
+      int slot = plan.slotOf(alt.spec());
+      IntList[] lists = keyed.byValue.get(key);
+      if (lists != null && lists[slot] != null) {
+        cursor.add(lists[slot], floor(alt, lo, hi, now), hi);
       }
-      if (keyed.always != null && plan.specs().get(alt.spec()).membership()) {
-        cursor.add(keyed.always, floor, hi);
+      if (keyed.always != null && keyed.always[slot] != null && plan.specs().get(alt.spec()).membership()) {
+        cursor.add(keyed.always[slot], floor(alt, lo, hi, now), hi);
       }
     }
     return cursor;
+  }
+
+  /** The lowest position a part of a support can name: {@code lo}, or the start of its window. */
+  private int floor(MonitorPlan.Alt alt, int lo, int hi, BigDecimal now) {
+    if (alt.window() != null && timesMonotone) {
+      return Math.max(lo, firstAtOrAfter(now.subtract(alt.window()), lo, hi));
+    }
+    return lo;
   }
 
   /** The first position in [lo, hi) whose time is at least {@code threshold} (times monotone). */
@@ -233,22 +313,15 @@ public final class Monitor {
     return a;
   }
 
-  /** Evaluates a canonical path (position variable 0) at one history position. */
-  private static final class PathEvaluator extends Evaluator {
-    PathEvaluator(History history, int variables) {
+  /** Evaluates index paths (position variable 0) and filters at one history position. */
+  private static final class IndexingEvaluator extends Evaluator {
+    IndexingEvaluator(History history, int variables) {
       super(new Situation(history, null, BigDecimal.ZERO), variables);
     }
 
     Value valueAt(Term path, int p) {
       positions[0] = p;
       return value(path);
-    }
-  }
-
-  /** Evaluates an index filter (about the event at one position variable) at one history position. */
-  private static final class FilterEvaluator extends Evaluator {
-    FilterEvaluator(History history, int variables) {
-      super(new Situation(history, null, BigDecimal.ZERO), variables);
     }
 
     boolean holdsAt(io.vigil.solver.ir.Formula filter, int var, int p) {

@@ -47,15 +47,29 @@ public final class MonitorPlan {
   record IndexSpec(EventKind kind, Set<String> tools, Term path, int pathVariables, boolean membership,
       Formula filter, int filterVar, int filterVariables) {}
 
-  /** One part of a support: the positions of index {@code spec} under {@code key}, not older than {@code window} seconds. */
-  record Alt(int spec, Term key, BigDecimal window) {}
+  /**
+   * One part of a support: the positions of index {@code spec} under {@code key}, not older than
+   * {@code window} seconds; {@code filtered}: the body's conjuncts that the spec's filter is made
+   * of (true at every position the index holds).
+   */
+  record Alt(int spec, Term key, BigDecimal window, List<Formula> filtered) {
+    Alt(int spec, Term key, BigDecimal window) {
+      this(spec, key, window, List.of());
+    }
+  }
 
   /**
    * How one quantifier is served. {@code support} null: scan. {@code since}: the body is a {@code
    * G since F} anchor, whose {@code ForallPos} conjunct bounds the anchor from below by the latest
-   * position that breaks F.
+   * position that breaks F. {@code residual}: the body with the conjuncts its (single) support
+   * part's filter has already checked replaced by true, for the positions that index names; null
+   * when there are none.
    */
-  record QuantPlan(List<Alt> support, Formula.ForallPos since) {}
+  record QuantPlan(List<Alt> support, Formula.ForallPos since, Formula residual) {
+    QuantPlan(List<Alt> support, Formula.ForallPos since) {
+      this(support, since, null);
+    }
+  }
 
   private final CompiledPolicy policy;
   private final int indexFrom;
@@ -63,7 +77,12 @@ public final class MonitorPlan {
   private final Map<IndexSpec, Integer> specIds = new HashMap<>();
   private final IdentityHashMap<Object, QuantPlan> plans = new IdentityHashMap<>();
   @SuppressWarnings("unchecked")
-  private final ConcurrentHashMap<String, int[]>[] specsByEvent = new ConcurrentHashMap[EventKind.values().length];
+  private final ConcurrentHashMap<String, EventIndexing>[] specsByEvent = new ConcurrentHashMap[EventKind.values().length];
+  private List<PathGroup> groups;
+  private int[] specGroup;
+  private int[] specSlot;
+  private int indexVariables;
+  private final int maxRuleVariables;
   /** Per rule, the tools a candidate must call to trigger it (null: any). */
   private final List<Set<String>> triggerTools = new ArrayList<>();
   private final ConcurrentHashMap<String, List<CompiledRule>> rulesByTool = new ConcurrentHashMap<>();
@@ -79,6 +98,13 @@ public final class MonitorPlan {
       visit(rule.requirement());
       triggerTools.add(triggerTools(rule.triggered()));
     }
+    groupSpecs();
+    maxRuleVariables = policy.rules().stream().mapToInt(CompiledRule::variables).max().orElse(0);
+  }
+
+  /** The most position and element variables any rule uses (an evaluator for every rule). */
+  int maxRuleVariables() {
+    return maxRuleVariables;
   }
 
   /**
@@ -101,6 +127,10 @@ public final class MonitorPlan {
 
   /** The rules a call of {@code tool} can trigger, in policy order; every other rule holds. */
   public List<CompiledRule> rulesFor(String tool) {
+    List<CompiledRule> known = rulesByTool.get(tool); // no bin lock on the hot path
+    if (known != null) {
+      return known;
+    }
     return rulesByTool.computeIfAbsent(tool, t -> {
       List<CompiledRule> out = new ArrayList<>();
       for (int i = 0; i < policy.rules().size(); i++) {
@@ -156,8 +186,38 @@ public final class MonitorPlan {
     return plans.get(quantifier);
   }
 
+  /**
+   * What indexing one event does: the plain specs it enters, and the path groups it is keyed in
+   * (each group's path evaluated once, its members' filters each once).
+   */
+  record EventIndexing(int[] plainSpecs, int[] groups) {}
+
+  /**
+   * Keyed specs with the same event kind, tools and path, differing in their filters: the
+   * path's value is computed, and hashed, once per event for all of them.
+   */
+  record PathGroup(IndexSpec shape, int[] members) {}
+
+  List<PathGroup> groups() {
+    return groups;
+  }
+
+  /** The group of a keyed spec and its slot among the group's members. */
+  int groupOf(int spec) {
+    return specGroup[spec];
+  }
+
+  int slotOf(int spec) {
+    return specSlot[spec];
+  }
+
+  /** Variables an evaluator of this plan's paths and filters needs. */
+  int indexVariables() {
+    return indexVariables;
+  }
+
   /** The indexes an event enters. */
-  int[] specsFor(Event e) {
+  EventIndexing indexingOf(Event e) {
     EventKind kind;
     String tool = "";
     if (e instanceof Event.ToolCall c) {
@@ -173,16 +233,58 @@ public final class MonitorPlan {
     }
     EventKind k = kind;
     String t = tool;
+    EventIndexing known = specsByEvent[kind.ordinal()].get(tool);
+    if (known != null) {
+      return known;
+    }
     return specsByEvent[kind.ordinal()].computeIfAbsent(tool, key -> {
-      List<Integer> ids = new ArrayList<>();
+      List<Integer> plain = new ArrayList<>();
+      Set<Integer> keyed = new java.util.TreeSet<>();
       for (int i = 0; i < specs.size(); i++) {
         IndexSpec s = specs.get(i);
         if (s.kind() == k && (s.tools().isEmpty() || s.tools().contains(t))) {
-          ids.add(i);
+          if (s.path() == null) {
+            plain.add(i);
+          } else {
+            keyed.add(specGroup[i]);
+          }
         }
       }
-      return ids.stream().mapToInt(Integer::intValue).toArray();
+      return new EventIndexing(plain.stream().mapToInt(Integer::intValue).toArray(),
+          keyed.stream().mapToInt(Integer::intValue).toArray());
     });
+  }
+
+  private void groupSpecs() {
+    Map<IndexSpec, Integer> byShape = new HashMap<>();
+    List<List<Integer>> members = new ArrayList<>();
+    List<IndexSpec> shapes = new ArrayList<>();
+    specGroup = new int[specs.size()];
+    specSlot = new int[specs.size()];
+    int variables = 1;
+    for (int i = 0; i < specs.size(); i++) {
+      IndexSpec s = specs.get(i);
+      variables = Math.max(variables, Math.max(s.pathVariables(), s.filterVariables()));
+      if (s.path() == null) {
+        specGroup[i] = -1;
+        continue;
+      }
+      IndexSpec shape = new IndexSpec(s.kind(), s.tools(), s.path(), s.pathVariables(), s.membership(), null, 0, 0);
+      int g = byShape.computeIfAbsent(shape, x -> {
+        shapes.add(x);
+        members.add(new ArrayList<>());
+        return shapes.size() - 1;
+      });
+      specGroup[i] = g;
+      specSlot[i] = members.get(g).size();
+      members.get(g).add(i);
+    }
+    List<PathGroup> out = new ArrayList<>();
+    for (int g = 0; g < shapes.size(); g++) {
+      out.add(new PathGroup(shapes.get(g), members.get(g).stream().mapToInt(Integer::intValue).toArray()));
+    }
+    groups = List.copyOf(out);
+    indexVariables = variables;
   }
 
   // ------------------------------------------------------------------ analysis
@@ -209,14 +311,16 @@ public final class MonitorPlan {
       if (!plans.containsKey(e)) {
         Set<Integer> inside = binders(e.body());
         inside.add(e.var());
-        plans.put(e, new QuantPlan(support(e.body(), true, e.var(), inside), sinceConjunct(e)));
+        List<Alt> support = support(e.body(), true, e.var(), inside);
+        plans.put(e, new QuantPlan(support, sinceConjunct(e), residual(e.body(), support)));
       }
       visit(e.body());
     } else if (f instanceof Formula.ForallPos a) {
       if (!plans.containsKey(a)) {
         Set<Integer> inside = binders(a.body());
         inside.add(a.var());
-        plans.put(a, new QuantPlan(support(a.body(), false, a.var(), inside), null));
+        List<Alt> support = support(a.body(), false, a.var(), inside);
+        plans.put(a, new QuantPlan(support, null, residual(a.body(), support)));
       }
       visit(a.body());
     } else if (f instanceof Formula.ExistsElem e) {
@@ -252,12 +356,67 @@ public final class MonitorPlan {
       if (!plans.containsKey(c)) {
         Set<Integer> inside = binders(c.body());
         inside.add(c.var());
-        plans.put(c, new QuantPlan(support(c.body(), true, c.var(), inside), null));
+        List<Alt> support = support(c.body(), true, c.var(), inside);
+        plans.put(c, new QuantPlan(support, null, residual(c.body(), support)));
       }
       visit(c.body());
     } else if (t instanceof Term.Truth truth) {
       visit(truth.formula());
     }
+  }
+
+  /**
+   * The body to evaluate at positions of a single-part support with a filter: its filter's
+   * conjuncts (these very formula objects, about the quantified position alone) hold there, so
+   * they become true. Only the connectives on the way to them are rebuilt; nested quantifiers
+   * are kept as they are (their plans are found by identity).
+   */
+  private static Formula residual(Formula body, List<Alt> support) {
+    if (support == null || support.size() != 1 || support.get(0).filtered().isEmpty()) {
+      return null;
+    }
+    Set<Formula> known = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    known.addAll(support.get(0).filtered());
+    Formula residual = withoutKnown(body, known);
+    return residual == body ? null : residual;
+  }
+
+  private static Formula withoutKnown(Formula f, Set<Formula> known) {
+    if (known.contains(f)) {
+      return Formula.TRUE;
+    }
+    if (f instanceof Formula.Not n) {
+      Formula operand = withoutKnown(n.operand(), known);
+      return operand == n.operand() ? f : new Formula.Not(operand);
+    }
+    if (f instanceof Formula.Implies i) {
+      Formula premise = withoutKnown(i.premise(), known);
+      Formula conclusion = withoutKnown(i.conclusion(), known);
+      return premise == i.premise() && conclusion == i.conclusion() ? f : new Formula.Implies(premise, conclusion);
+    }
+    if (f instanceof Formula.And a) {
+      List<Formula> out = new ArrayList<>();
+      boolean changed = false;
+      for (Formula x : a.operands()) {
+        Formula y = withoutKnown(x, known);
+        changed |= y != x;
+        if (y != Formula.TRUE) {
+          out.add(y);
+        }
+      }
+      return !changed ? f : out.isEmpty() ? Formula.TRUE : out.size() == 1 ? out.get(0) : new Formula.And(out);
+    }
+    if (f instanceof Formula.Or o) {
+      List<Formula> out = new ArrayList<>();
+      boolean changed = false;
+      for (Formula x : o.operands()) {
+        Formula y = withoutKnown(x, known);
+        changed |= y != x;
+        out.add(y);
+      }
+      return changed ? new Formula.Or(out) : f;
+    }
+    return f;
   }
 
   /** The {@code ForallPos} of a compiled {@code F since G}: over (j, hi), not mentioning j. */
@@ -358,7 +517,7 @@ public final class MonitorPlan {
     if (event != null) {
       int variables = path == null ? 0 : variables(path);
       Formula filter = filters.isEmpty() ? null : filters.size() == 1 ? filters.get(0) : new Formula.And(filters);
-      return List.of(new Alt(spec(event, path, membership, variables, filter, j), key, window));
+      return List.of(new Alt(spec(event, path, membership, variables, filter, j), key, window, List.copyOf(filters)));
     }
     for (Formula x : parts) {
       List<Alt> s = support(x, true, j, inside);
@@ -368,7 +527,7 @@ public final class MonitorPlan {
         }
         List<Alt> windowed = new ArrayList<>();
         for (Alt alt : s) {
-          windowed.add(alt.window() == null ? new Alt(alt.spec(), alt.key(), window) : alt);
+          windowed.add(alt.window() == null ? new Alt(alt.spec(), alt.key(), window, alt.filtered()) : alt);
         }
         return List.copyOf(windowed);
       }

@@ -2,7 +2,7 @@ package io.vigil.solver.trace;
 
 import io.vigil.solver.value.Value;
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
+import io.vigil.solver.value.Fields;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,7 +14,7 @@ public sealed interface Event {
   record ToolCall(String id, String tool, Map<String, Value> args, Optional<BigDecimal> time)
       implements Event {
     public ToolCall {
-      args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+      args = Fields.copyOf(args);
     }
   }
 
@@ -31,7 +31,7 @@ public sealed interface Event {
       Optional<BigDecimal> time)
       implements Event {
     public ToolResult {
-      args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+      args = Fields.copyOf(args);
     }
 
     public boolean ok() {

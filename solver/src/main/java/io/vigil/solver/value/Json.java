@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Conversions between Jackson trees and {@link Value}s. */
@@ -33,13 +30,21 @@ public final class Json {
       return Value.of(node.textValue());
     }
     if (node.isArray()) {
-      List<Value> elements = new ArrayList<>(node.size());
-      node.forEach(e -> elements.add(fromNode(e)));
-      return new Value.ListVal(elements);
+      Value[] elements = new Value[node.size()];
+      for (int i = 0; i < elements.length; i++) {
+        elements[i] = fromNode(node.get(i));
+      }
+      return new Value.ListVal(ValueList.of(elements));
     }
-    Map<String, Value> fields = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> fields.put(e.getKey(), fromNode(e.getValue())));
-    return new Value.Obj(fields);
+    String[] keys = new String[node.size()];
+    Value[] values = new Value[keys.length];
+    int i = 0;
+    for (java.util.Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); i++) {
+      Map.Entry<String, JsonNode> e = it.next();
+      keys[i] = e.getKey();
+      values[i] = fromNode(e.getValue());
+    }
+    return new Value.Obj(Fields.of(keys, values));
   }
 
   public static JsonNode toNode(Value value) {

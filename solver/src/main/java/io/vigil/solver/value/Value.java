@@ -1,7 +1,6 @@
 package io.vigil.solver.value;
 
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,13 +36,13 @@ public sealed interface Value {
 
   record ListVal(List<Value> elements) implements Value {
     public ListVal {
-      elements = List.copyOf(elements);
+      elements = ValueList.copyOf(elements);
     }
   }
 
   record Obj(Map<String, Value> fields) implements Value {
     public Obj {
-      fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+      fields = Fields.copyOf(fields);
     }
   }
 
