@@ -115,6 +115,19 @@ final class GenerationHarness implements AutoCloseable {
       generation = decoder.generate(model, prepared.prompt(), oracle,
           new SamplingOptions(0.8, 0.95, seed, MAX_TOKENS), GenerationListener.NONE);
     }
+    return check(prepared, seed, generation);
+  }
+
+  O200kTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  ConstrainedDecoder decoder() {
+    return decoder;
+  }
+
+  /** The independent checks on a generation made elsewhere (another model or backend). */
+  SeedOutcome check(Prepared prepared, long seed, Generation generation) {
     List<String> denied = new ArrayList<>();
     List<String> malformed = new ArrayList<>();
     for (ToolCall call : generation.toolCalls()) {

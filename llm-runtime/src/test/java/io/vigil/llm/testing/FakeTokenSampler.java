@@ -65,20 +65,36 @@ final class FakeTokenSampler {
     return new Sample(last, Math.log(weights[last] / total));
   }
 
-  /** Zeroes the weights outside the smallest most-likely set whose weight reaches {@code mass}; returns the kept weight. */
+  /**
+   * Zeroes the weights outside the smallest most-likely set whose weight reaches {@code mass}; returns
+   * the kept weight. Weights are bucketed by the high bits of their float form (which order like the
+   * numbers), so only the bucket where the mass is reached needs sorting: linear, not a sort of the
+   * vocabulary per token.
+   */
   private static double nucleus(double[] weights, double mass) {
-    int live = 0;
-    long[] order = new long[weights.length];
-    for (int id = 0; id < weights.length; id++) {
-      if (weights[id] > 0) {
-        // float bits of a positive number sort like the number; the id rides in the low half
-        order[live++] = ((long) Float.floatToIntBits((float) weights[id]) << 32) | id;
+    double[] bucketMass = new double[1 << 15];
+    for (double w : weights) {
+      if (w > 0) {
+        bucketMass[bucket(w)] += w;
       }
     }
-    Arrays.sort(order, 0, live);
     double kept = 0;
+    int boundary = bucketMass.length - 1;
+    while (boundary > 0 && kept + bucketMass[boundary] < mass) {
+      kept += bucketMass[boundary];
+      boundary--;
+    }
+    int inBoundary = 0;
+    long[] order = new long[weights.length];
+    for (int id = 0; id < weights.length; id++) {
+      if (weights[id] > 0 && bucket(weights[id]) == boundary) {
+        // float bits of a positive number sort like the number; the id rides in the low half
+        order[inBoundary++] = ((long) Float.floatToIntBits((float) weights[id]) << 32) | id;
+      }
+    }
+    Arrays.sort(order, 0, inBoundary);
     int cut = 0;
-    for (int i = live - 1; i >= 0; i--) {
+    for (int i = inBoundary - 1; i >= 0; i--) {
       kept += weights[(int) order[i]];
       if (kept >= mass) {
         cut = i;
@@ -88,6 +104,15 @@ final class FakeTokenSampler {
     for (int i = 0; i < cut; i++) {
       weights[(int) order[i]] = 0;
     }
+    for (int id = 0; id < weights.length; id++) {
+      if (weights[id] > 0 && bucket(weights[id]) < boundary) {
+        weights[id] = 0;
+      }
+    }
     return kept;
+  }
+
+  private static int bucket(double weight) {
+    return Float.floatToIntBits((float) weight) >>> 16;
   }
 }
