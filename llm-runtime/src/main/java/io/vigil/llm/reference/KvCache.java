@@ -15,6 +15,13 @@ final class KvCache {
     this.values = new float[16 * rowSize];
   }
 
+  /** An independent copy of the first {@code length} positions. */
+  KvCache copy() {
+    KvCache copy = new KvCache(rowSize);
+    copy.append(keys, values, length);
+    return copy;
+  }
+
   int length() {
     return length;
   }

@@ -13,10 +13,21 @@ import java.nio.file.Path;
 public final class ReferenceBackend implements LogitsBackend {
   private final Transformer model;
   private final ParallelLoop loop;
+  private final PromptCache promptCache = new PromptCache();
+  private volatile boolean cachePrompt = true;
 
   private ReferenceBackend(Transformer model, ParallelLoop loop) {
     this.model = model;
     this.loop = loop;
+  }
+
+  /**
+   * Whether a session whose first append repeats the previous session's copies its KV caches and
+   * logits instead of running the prompt again (on by default; the results are bit-identical).
+   */
+  public ReferenceBackend cachePrompt(boolean cache) {
+    this.cachePrompt = cache;
+    return this;
   }
 
   /** Loads {@code directory} and computes on one thread per available processor. */
@@ -58,7 +69,7 @@ public final class ReferenceBackend implements LogitsBackend {
 
   @Override
   public DecodeSession open() {
-    return new ReferenceSession(model);
+    return new ReferenceSession(model, cachePrompt ? promptCache : null);
   }
 
   @Override

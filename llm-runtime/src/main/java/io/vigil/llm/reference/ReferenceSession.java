@@ -5,10 +5,13 @@ import io.vigil.llm.spi.DecodeSession;
 /** A sequence decoded by the reference transformer: a KV cache per layer. Not thread-safe. */
 final class ReferenceSession implements DecodeSession {
   private final Transformer model;
+  private final PromptCache promptCache;
   private KvCache[] caches;
 
-  ReferenceSession(Transformer model) {
+  /** {@code promptCache} may be null (no caching). */
+  ReferenceSession(Transformer model, PromptCache promptCache) {
     this.model = model;
+    this.promptCache = promptCache;
     this.caches = model.newCaches();
   }
 
@@ -34,8 +37,22 @@ final class ReferenceSession implements DecodeSession {
       throw new IllegalArgumentException("sequence of " + (before + tokens.length)
           + " tokens exceeds the model's max_position_embeddings " + config.maxPositions());
     }
+    boolean prompt = before == 0 && promptCache != null;
+    if (prompt) {
+      PromptCache.Entry cached = promptCache.lookup(tokens);
+      if (cached != null) {
+        for (int layer = 0; layer < open.length; layer++) {
+          open[layer] = cached.caches()[layer].copy();
+        }
+        return cached.logits().clone();
+      }
+    }
     try {
-      return model.forward(open, tokens);
+      float[] logits = model.forward(open, tokens);
+      if (prompt) {
+        promptCache.store(tokens, open, logits);
+      }
+      return logits;
     } catch (RuntimeException | Error e) {
       // a half-run forward would leave some layers longer than others
       for (KvCache cache : open) {

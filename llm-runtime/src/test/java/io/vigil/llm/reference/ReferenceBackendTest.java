@@ -24,7 +24,8 @@ class ReferenceBackendTest {
 
   @Test
   void logitsAfterARewindEqualThoseOfAFreshSessionExactly() {
-    try (ReferenceBackend backend = ReferenceBackend.load(RandomWeights.write(dir, RandomWeights.Spec.small(VOCAB), 7))) {
+    // without the prompt cache, so that every fresh session computes its prompt itself
+    try (ReferenceBackend backend = ReferenceBackend.load(RandomWeights.write(dir, RandomWeights.Spec.small(VOCAB), 7)).cachePrompt(false)) {
       int a = 11;
       int b = 12;
       int c = 13;
@@ -55,7 +56,7 @@ class ReferenceBackendTest {
 
   @Test
   void incrementalDecodingEqualsFullPrefixRecomputationExactly() {
-    try (ReferenceBackend backend = ReferenceBackend.load(RandomWeights.write(dir, RandomWeights.Spec.small(VOCAB), 3))) {
+    try (ReferenceBackend backend = ReferenceBackend.load(RandomWeights.write(dir, RandomWeights.Spec.small(VOCAB), 3)).cachePrompt(false)) {
       int[] tokens = new SplittableRandom(5).ints(40, 0, VOCAB).toArray();
       try (DecodeSession incremental = backend.open()) {
         for (int n = 1; n <= tokens.length; n++) {
@@ -65,6 +66,37 @@ class ReferenceBackendTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void aRepeatedPromptIsServedFromTheCacheWithTheSameResults() {
+    Path model = RandomWeights.write(dir, RandomWeights.Spec.small(VOCAB), 8);
+    int[] prompt = new SplittableRandom(4).ints(25, 0, VOCAB).toArray();
+    float[] expectedPrompt;
+    float[] expectedNext;
+    try (ReferenceBackend plain = ReferenceBackend.load(model).cachePrompt(false); DecodeSession session = plain.open()) {
+      expectedPrompt = session.append(prompt);
+      expectedNext = session.append(3, 4);
+    }
+    try (ReferenceBackend cached = ReferenceBackend.load(model)) {
+      for (int round = 0; round < 3; round++) {
+        try (DecodeSession session = cached.open()) {
+          assertArrayEquals(expectedPrompt, session.append(prompt), 0f, "round " + round);
+          assertEquals(prompt.length, session.length());
+          // a session served from the cache owns its caches: appending and rewinding leave the entry intact
+          assertArrayEquals(expectedNext, session.append(3, 4), 0f, "round " + round);
+          session.rewind(5);
+          session.append(9);
+        }
+      }
+      PromptCache cache = new PromptCache();
+      KvCache layer = new KvCache(2);
+      layer.append(new float[] {1, 2}, new float[] {3, 4}, 1);
+      cache.store(prompt, new KvCache[] {layer}, new float[] {1f});
+      layer.truncate(0);
+      assertEquals(1, cache.lookup(prompt.clone()).caches()[0].length(), "the cache holds a copy");
+      assertTrue(cache.lookup(Arrays.copyOf(prompt, 24)) == null);
     }
   }
 
