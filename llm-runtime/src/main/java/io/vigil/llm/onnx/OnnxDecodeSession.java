@@ -1,7 +1,6 @@
 package io.vigil.llm.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -13,10 +12,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One sequence run through ONNX Runtime. The past keys and values are float arrays owned here, one
- * per layer and part, laid out {@code [kv_heads][length][head_dim]} as the model's
- * {@code [1, kv_heads, length, head_dim]} tensors; each run feeds them and keeps the model's
- * {@code present} outputs, and a rewind slices them. Not thread-safe.
+ * One sequence run through ONNX Runtime. The past keys and values live in native buffers owned
+ * here ({@link PastBuffer}, laid out {@code [kv_heads][length][head_dim]} as the model's
+ * {@code [1, kv_heads, length, head_dim]} tensors): a run reads them in place and writes its
+ * {@code present} outputs and logits into buffers of this session (pinned outputs), so nothing is
+ * copied per run but the logits handed back. A rewind compacts the past. Not thread-safe.
  */
 final class OnnxDecodeSession implements DecodeSession {
   private final OrtEnvironment environment;
@@ -24,8 +24,13 @@ final class OnnxDecodeSession implements DecodeSession {
   private final OnnxSignature signature;
   private final int maxTokensPerRun;
   private final PromptCache promptCache;
-  private float[][] keys;
-  private float[][] values;
+  private PastBuffer[] keys;
+  private PastBuffer[] values;
+  private LongBuffer ids = NativeBuffers.longs(64);
+  private LongBuffer positions = NativeBuffers.longs(64);
+  private LongBuffer mask = NativeBuffers.longs(0);
+  /** Logits of runs, reused (a run of n tokens returns n rows of vocabSize). */
+  private FloatBuffer runLogits;
   private int length;
   private boolean closed;
 
@@ -36,8 +41,13 @@ final class OnnxDecodeSession implements DecodeSession {
     this.signature = signature;
     this.maxTokensPerRun = maxTokensPerRun;
     this.promptCache = promptCache;
-    this.keys = new float[signature.layers()][0];
-    this.values = new float[signature.layers()][0];
+    this.keys = new PastBuffer[signature.layers()];
+    this.values = new PastBuffer[signature.layers()];
+    for (int layer = 0; layer < signature.layers(); layer++) {
+      keys[layer] = new PastBuffer();
+      values[layer] = new PastBuffer();
+    }
+    this.runLogits = NativeBuffers.floats(signature.vocabSize());
   }
 
   @Override
@@ -61,8 +71,10 @@ final class OnnxDecodeSession implements DecodeSession {
     if (prompt) {
       PromptCache.Entry cached = promptCache.lookup(tokens);
       if (cached != null) {
-        keys = cached.keys().clone();
-        values = cached.values().clone();
+        for (int layer = 0; layer < signature.layers(); layer++) {
+          keys[layer].load(cached.keys()[layer]);
+          values[layer].load(cached.values()[layer]);
+        }
         length = tokens.length;
         return cached.logits().clone();
       }
@@ -72,7 +84,14 @@ final class OnnxDecodeSession implements DecodeSession {
       logits = run(Arrays.copyOfRange(tokens, from, Math.min(tokens.length, from + maxTokensPerRun)));
     }
     if (prompt) {
-      promptCache.store(tokens, keys, values, logits);
+      int size = pastSize(length);
+      float[][] keyCopies = new float[signature.layers()][];
+      float[][] valueCopies = new float[signature.layers()][];
+      for (int layer = 0; layer < signature.layers(); layer++) {
+        keyCopies[layer] = keys[layer].copy(size);
+        valueCopies[layer] = values[layer].copy(size);
+      }
+      promptCache.store(tokens, keyCopies, valueCopies, logits);
     }
     return logits;
   }
@@ -87,8 +106,8 @@ final class OnnxDecodeSession implements DecodeSession {
       return;
     }
     for (int layer = 0; layer < signature.layers(); layer++) {
-      keys[layer] = slice(keys[layer], newLength);
-      values[layer] = slice(values[layer], newLength);
+      keys[layer].truncate(signature.kvHeads(), length, newLength, signature.headDim());
+      values[layer].truncate(signature.kvHeads(), length, newLength, signature.headDim());
     }
     length = newLength;
   }
@@ -98,95 +117,75 @@ final class OnnxDecodeSession implements DecodeSession {
     closed = true;
     keys = null;
     values = null;
+    runLogits = null;
   }
 
-  /** One run of {@code tokens} after the past; state changes only once every output has been read. */
+  private int pastSize(int positions) {
+    return signature.kvHeads() * positions * signature.headDim();
+  }
+
+  /** One run of {@code tokens} after the past; the state changes only once the run has succeeded. */
   private float[] run(int[] tokens) {
     int n = tokens.length;
     int total = length + n;
+    int vocab = signature.vocabSize();
     Map<String, OnnxTensor> inputs = new HashMap<>();
+    Map<String, OnnxTensor> outputs = new HashMap<>();
     try {
-      long[] ids = new long[n];
-      long[] positions = new long[n];
-      for (int i = 0; i < n; i++) {
-        ids[i] = tokens[i];
-        positions[i] = length + i;
+      if (ids.capacity() < n) {
+        ids = NativeBuffers.longs(NativeBuffers.grow(ids.capacity(), n));
+        positions = NativeBuffers.longs(ids.capacity());
       }
-      inputs.put(OnnxSignature.INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), new long[] {1, n}));
+      for (int i = 0; i < n; i++) {
+        ids.put(i, tokens[i]);
+        positions.put(i, length + i);
+      }
+      long[] rowShape = {1, n};
+      inputs.put(OnnxSignature.INPUT_IDS, OnnxTensor.createTensor(environment, NativeBuffers.prefix(ids, n), rowShape));
       if (signature.attentionMask()) {
-        long[] mask = new long[total];
-        Arrays.fill(mask, 1L);
-        inputs.put(OnnxSignature.ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), new long[] {1, total}));
+        if (mask.capacity() < total) {
+          mask = NativeBuffers.longs(NativeBuffers.grow(mask.capacity(), total));
+          for (int i = 0; i < mask.capacity(); i++) {
+            mask.put(i, 1L);
+          }
+        }
+        inputs.put(OnnxSignature.ATTENTION_MASK, OnnxTensor.createTensor(environment, NativeBuffers.prefix(mask, total), new long[] {1, total}));
       }
       if (signature.positionIds()) {
-        inputs.put(OnnxSignature.POSITION_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(positions), new long[] {1, n}));
+        inputs.put(OnnxSignature.POSITION_IDS, OnnxTensor.createTensor(environment, NativeBuffers.prefix(positions, n), rowShape));
       }
       if (signature.useCacheBranch()) {
         inputs.put(OnnxSignature.USE_CACHE_BRANCH, OnnxTensor.createTensor(environment, new boolean[] {length > 0}));
       }
       long[] pastShape = {1, signature.kvHeads(), length, signature.headDim()};
+      long[] presentShape = {1, signature.kvHeads(), total, signature.headDim()};
       for (int layer = 0; layer < signature.layers(); layer++) {
-        inputs.put(OnnxSignature.past(layer, "key"), OnnxTensor.createTensor(environment, FloatBuffer.wrap(keys[layer]), pastShape));
-        inputs.put(OnnxSignature.past(layer, "value"), OnnxTensor.createTensor(environment, FloatBuffer.wrap(values[layer]), pastShape));
+        inputs.put(OnnxSignature.past(layer, "key"), OnnxTensor.createTensor(environment, keys[layer].past(pastSize(length)), pastShape));
+        inputs.put(OnnxSignature.past(layer, "value"), OnnxTensor.createTensor(environment, values[layer].past(pastSize(length)), pastShape));
+        outputs.put(OnnxSignature.present(layer, "key"), OnnxTensor.createTensor(environment, keys[layer].present(pastSize(total)), presentShape));
+        outputs.put(OnnxSignature.present(layer, "value"), OnnxTensor.createTensor(environment, values[layer].present(pastSize(total)), presentShape));
       }
-      try (OrtSession.Result result = session.run(inputs)) {
-        float[] logits = lastLogits(result, n);
-        float[][] newKeys = new float[signature.layers()][];
-        float[][] newValues = new float[signature.layers()][];
-        long[] presentShape = {1, signature.kvHeads(), total, signature.headDim()};
-        for (int layer = 0; layer < signature.layers(); layer++) {
-          newKeys[layer] = floats(result, OnnxSignature.present(layer, "key"), presentShape);
-          newValues[layer] = floats(result, OnnxSignature.present(layer, "value"), presentShape);
-        }
-        keys = newKeys;
-        values = newValues;
-        length = total;
-        return logits;
+      if (runLogits.capacity() < n * vocab) {
+        runLogits = NativeBuffers.floats(n * vocab);
       }
+      FloatBuffer logits = NativeBuffers.prefix(runLogits, n * vocab);
+      outputs.put(OnnxSignature.LOGITS, OnnxTensor.createTensor(environment, logits, new long[] {1, n, vocab}));
+      session.run(inputs, outputs).close();
+      float[] last = new float[vocab];
+      logits.clear().position((n - 1) * vocab);
+      logits.get(last);
+      for (int layer = 0; layer < signature.layers(); layer++) {
+        keys[layer].swap();
+        values[layer].swap();
+      }
+      length = total;
+      return last;
     } catch (OrtException e) {
       throw new OnnxBackendException("ONNX Runtime failed on a run of " + n + " tokens after " + length + ": " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
+      outputs.values().forEach(OnnxTensor::close);
     }
-  }
-
-  private float[] lastLogits(OrtSession.Result result, int n) {
-    int vocab = signature.vocabSize();
-    FloatBuffer all = tensor(result, OnnxSignature.LOGITS, new long[] {1, n, vocab}).getFloatBuffer();
-    float[] last = new float[vocab];
-    all.position((n - 1) * vocab);
-    all.get(last);
-    return last;
-  }
-
-  private static float[] floats(OrtSession.Result result, String name, long[] shape) {
-    FloatBuffer buffer = tensor(result, name, shape).getFloatBuffer();
-    float[] copy = new float[buffer.remaining()];
-    buffer.get(copy);
-    return copy;
-  }
-
-  private static OnnxTensor tensor(OrtSession.Result result, String name, long[] expectedShape) {
-    OnnxValue value = result.get(name).orElseThrow(() -> new OnnxBackendException("the model returned no " + name));
-    if (!(value instanceof OnnxTensor)) {
-      throw new OnnxBackendException("output " + name + " is not a tensor");
-    }
-    OnnxTensor tensor = (OnnxTensor) value;
-    long[] shape = tensor.getInfo().getShape();
-    if (!Arrays.equals(shape, expectedShape)) {
-      throw new OnnxBackendException("output " + name + " has shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(expectedShape));
-    }
-    return tensor;
-  }
-
-  /** The first {@code newLength} positions of each head of a {@code [kv_heads][length][head_dim]} array. */
-  private float[] slice(float[] past, int newLength) {
-    int headDim = signature.headDim();
-    float[] kept = new float[signature.kvHeads() * newLength * headDim];
-    for (int head = 0; head < signature.kvHeads(); head++) {
-      System.arraycopy(past, head * length * headDim, kept, head * newLength * headDim, newLength * headDim);
-    }
-    return kept;
   }
 
   private void ensureOpen() {

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The state after the most recent prompt: the first append of a session, its past keys and values
- * and its logits. Generations over the same conversation feed the same prompt to fresh sessions;
- * with this they skip the prefill, whose runs return logits for every prompt position. The arrays
- * are shared, never written: sessions replace their past arrays rather than change them.
+ * The state after the most recent prompt: the first append of a session, copies of its past keys
+ * and values and its logits. Generations over the same conversation feed the same prompt to fresh
+ * sessions; with this they copy the state in instead of running the prefill, whose runs return
+ * logits for every prompt position. The arrays are only read.
  */
 final class PromptCache {
   record Entry(int[] prompt, float[][] keys, float[][] values, float[] logits) {}

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +19,8 @@ import java.util.SplittableRandom;
  * {@code input_ids}, {@code attention_mask}, {@code position_ids} and
  * {@code past_key_values.{i}.key|value}; outputs {@code logits} and {@code present.{i}.key|value}.
  * Per layer: multi-head attention (no normalization, no MLP) with a residual; token plus learned
- * position embeddings in, a projection to the vocabulary out. A causal mask built from the
+ * position embeddings in, a projection to the vocabulary plus a per-token output bias (zero unless
+ * given: a prior such as "end the turn") out. A causal mask built from the
  * attention mask's length lets a run take several tokens. For tests and random-model demos.
  */
 public final class RandomOnnxModel {
@@ -43,7 +45,7 @@ public final class RandomOnnxModel {
   /**
    * The weights, matrices row-major in the {@code x @ W} orientation ({@code [in][out]}).
    * {@code query}, {@code key}, {@code value}, {@code output} hold one {@code [hidden][hidden]}
-   * matrix per layer.
+   * matrix per layer; {@code outputBias} is added to the logits.
    */
   public record Weights(
       float[] tokenEmbedding,
@@ -52,7 +54,8 @@ public final class RandomOnnxModel {
       List<float[]> key,
       List<float[]> value,
       List<float[]> output,
-      float[] lmHead) {}
+      float[] lmHead,
+      float[] outputBias) {}
 
   private final Spec spec;
   private final Weights weights;
@@ -79,7 +82,16 @@ public final class RandomOnnxModel {
       o.add(gaussian(random, (long) d * d, scale));
     }
     float[] head = gaussian(random, (long) d * spec.vocabSize(), 2.0 * scale);
-    return new RandomOnnxModel(spec, new Weights(tokens, positions, q, k, v, o, head));
+    return new RandomOnnxModel(spec, new Weights(tokens, positions, q, k, v, o, head, new float[spec.vocabSize()]));
+  }
+
+  /** The same model with {@code bias} added to the output bias of the given tokens. */
+  public RandomOnnxModel withOutputBias(Map<Integer, Float> bias) {
+    float[] outputBias = weights.outputBias().clone();
+    bias.forEach((token, value) -> outputBias[token] += value);
+    Weights w = weights;
+    return new RandomOnnxModel(spec, new Weights(w.tokenEmbedding(), w.positionEmbedding(), w.query(), w.key(), w.value(),
+        w.output(), w.lmHead(), outputBias));
   }
 
   public Spec spec() {
@@ -122,6 +134,7 @@ public final class RandomOnnxModel {
     g.floats("token_embedding", new long[] {spec.vocabSize(), d}, weights.tokenEmbedding());
     g.floats("position_embedding", new long[] {spec.maxPositions(), d}, weights.positionEmbedding());
     g.floats("lm_head", new long[] {d, spec.vocabSize()}, weights.lmHead());
+    g.floats("output_bias", new long[] {spec.vocabSize()}, weights.outputBias());
     g.longs("zero", scalar, 0).longs("one", scalar, 1).longs("axis_1", new long[] {1}, 1).longs("axes_1_2", new long[] {2}, 1, 2);
     g.longs("split_heads", new long[] {4}, 0, 0, heads, headDim).longs("merge_heads", new long[] {3}, 0, 0, d);
     g.floats("score_scale", scalar, new float[] {(float) (1.0 / Math.sqrt(headDim))});
@@ -148,7 +161,8 @@ public final class RandomOnnxModel {
     for (int layer = 0; layer < spec.layers(); layer++) {
       attentionLayer(g, layer, d);
     }
-    g.node("MatMul", "logits", "hidden_" + spec.layers(), "lm_head");
+    g.node("MatMul", "projected", "hidden_" + spec.layers(), "lm_head");
+    g.node("Add", "logits", "projected", "output_bias");
     return g.toModel(IR_VERSION, OPSET, "vigil RandomOnnxModel");
   }
 

@@ -60,6 +60,9 @@ final class RandomOnnxModelMirror {
       }
     }
     double[] logits = new double[spec.vocabSize()];
+    for (int j = 0; j < logits.length; j++) {
+      logits[j] = w.outputBias()[j];
+    }
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < logits.length; j++) {
         logits[j] += x[n - 1][i] * w.lmHead()[i * logits.length + j];
