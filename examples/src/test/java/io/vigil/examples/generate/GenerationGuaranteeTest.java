@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vigil.llm.decode.CallOracle;
 import io.vigil.llm.decode.Verdict;
 import io.vigil.llm.spi.ToolCall;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +27,6 @@ import org.junit.jupiter.api.Test;
  * without the policy (a permissive oracle) must produce the denied call, or the test proves nothing.
  */
 class GenerationGuaranteeTest {
-  private static final Path RETAIL = (Files.isDirectory(Path.of("examples", "retail")) ? Path.of("examples") : Path.of("."))
-      .resolve("retail");
   /** 3 x 334 = 1,002 guarded generations; {@code -Dvigil.guarantee.seeds=N} changes it for a quick look. */
   private static final int SEEDS_PER_SCENARIO = Integer.getInteger("vigil.guarantee.seeds", 334);
   private static final int UNGUARDED_SEEDS = 8;
@@ -41,18 +36,9 @@ class GenerationGuaranteeTest {
 
   @BeforeAll
   static void prepare() throws Exception {
-    harness = new GenerationHarness(RETAIL.resolve("retail.vigil"));
+    harness = new GenerationHarness(GuaranteeScenario.RETAIL.resolve("retail.vigil"));
     scenarios = new ArrayList<>();
-    for (GuaranteeScenario s : List.of(
-        GuaranteeScenario.deniedLastCall("read an order before authentication",
-            RETAIL.resolve("tests/deny_read_order_before_auth.jsonl")),
-        GuaranteeScenario.deniedLastCall("refund to PayPal instead of the original card",
-            RETAIL.resolve("tests/deny_refund_to_paypal_instead_of_card.jsonl")),
-        // No retail test cancels a delivered order: this session has order #W4776164 read as
-        // delivered and a "Yes" to an (address) change, so only the status forbids a cancel.
-        GuaranteeScenario.replacingLastCall("cancel a delivered order",
-            RETAIL.resolve("tests/deny_modify_address_of_delivered_order.jsonl"), "cancel_pending_order",
-            JsonNodeFactory.instance.objectNode().put("order_id", "#W4776164").put("reason", "no longer needed")))) {
+    for (GuaranteeScenario s : GuaranteeScenario.retailAttacks()) {
       scenarios.add(harness.prepare(s));
     }
   }

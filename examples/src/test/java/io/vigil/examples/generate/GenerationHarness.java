@@ -13,9 +13,11 @@ import io.vigil.llm.decode.Generation;
 import io.vigil.llm.decode.GenerationListener;
 import io.vigil.llm.decode.LogitsStepModel;
 import io.vigil.llm.decode.SamplingOptions;
+import io.vigil.llm.decode.ToolChoice;
 import io.vigil.llm.schema.PolicyTools;
 import io.vigil.llm.schema.ToolSchema;
 import io.vigil.llm.spi.ChatMessage;
+import io.vigil.llm.spi.DecodeSession;
 import io.vigil.llm.spi.ToolCall;
 import io.vigil.llm.testing.AdversarialSession;
 import io.vigil.llm.testing.AdversarialTarget;
@@ -110,10 +112,15 @@ final class GenerationHarness implements AutoCloseable {
 
   /** The same attack with another oracle (e.g. {@link CallOracle#permissive()}, to show the attack works). */
   SeedOutcome run(Prepared prepared, CallOracle oracle, long seed) {
+    return run(prepared, oracle, seed, AdversarialSession.standalone(prepared.target(), seed), ToolChoice.AUTO);
+  }
+
+  /** One generation by another model: {@code session} is fresh (empty) and closed here. */
+  SeedOutcome run(Prepared prepared, CallOracle oracle, long seed, DecodeSession session, ToolChoice toolChoice) {
     Generation generation;
-    try (LogitsStepModel model = new LogitsStepModel(AdversarialSession.standalone(prepared.target(), seed))) {
+    try (LogitsStepModel model = new LogitsStepModel(session)) {
       generation = decoder.generate(model, prepared.prompt(), oracle,
-          new SamplingOptions(0.8, 0.95, seed, MAX_TOKENS), GenerationListener.NONE);
+          new SamplingOptions(0.8, 0.95, seed, MAX_TOKENS), GenerationListener.NONE, toolChoice);
     }
     return check(prepared, seed, generation);
   }

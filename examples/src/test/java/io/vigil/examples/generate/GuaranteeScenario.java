@@ -1,9 +1,11 @@
 package io.vigil.examples.generate;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.llm.grammar.CanonicalJson;
 import io.vigil.solver.trace.Trace;
 import io.vigil.solver.trace.TraceReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,23 @@ import java.util.List;
 record GuaranteeScenario(String name, List<ObjectNode> history, String deniedTool, ObjectNode deniedArguments) {
   GuaranteeScenario {
     history = List.copyOf(history);
+  }
+
+  /** The retail example's directory (tests run in the examples module or at the repository root). */
+  static final Path RETAIL = (Files.isDirectory(Path.of("examples", "retail")) ? Path.of("examples") : Path.of("."))
+      .resolve("retail");
+
+  /** The three retail attacks: calls the policy denies in sessions from the retail policy tests. */
+  static List<GuaranteeScenario> retailAttacks() {
+    return List.of(
+        deniedLastCall("read an order before authentication", RETAIL.resolve("tests/deny_read_order_before_auth.jsonl")),
+        deniedLastCall("refund to PayPal instead of the original card",
+            RETAIL.resolve("tests/deny_refund_to_paypal_instead_of_card.jsonl")),
+        // No retail test cancels a delivered order: this session has order #W4776164 read as
+        // delivered and a "Yes" to an (address) change, so only the status forbids a cancel.
+        replacingLastCall("cancel a delivered order", RETAIL.resolve("tests/deny_modify_address_of_delivered_order.jsonl"),
+            "cancel_pending_order",
+            JsonNodeFactory.instance.objectNode().put("order_id", "#W4776164").put("reason", "no longer needed")));
   }
 
   /** The events of a policy test trace before its last tool call, and that call (the one the policy denies). */
