@@ -79,9 +79,16 @@ final class OnnxDecodeSession implements DecodeSession {
         return cached.logits().clone();
       }
     }
+    int before = length;
     float[] logits = null;
-    for (int from = 0; from < tokens.length; from += maxTokensPerRun) {
-      logits = run(Arrays.copyOfRange(tokens, from, Math.min(tokens.length, from + maxTokensPerRun)));
+    try {
+      for (int from = 0; from < tokens.length; from += maxTokensPerRun) {
+        logits = run(Arrays.copyOfRange(tokens, from, Math.min(tokens.length, from + maxTokensPerRun)));
+      }
+    } catch (RuntimeException e) {
+      // an append is all or nothing: forget the runs of it that went through
+      rewind(before);
+      throw e;
     }
     if (prompt) {
       int size = pastSize(length);

@@ -134,6 +134,24 @@ class OnnxBackendTest {
   }
 
   @Test
+  void anAppendThatFailsPartWayLeavesTheSessionAsItWas() {
+    // positions past the model's 10 position embeddings make ONNX Runtime fail on the third run of 4
+    RandomOnnxModel.Spec shortContext = new RandomOnnxModel.Spec(50, 8, 2, 1, 10);
+    Path file = RandomOnnxModel.generate(shortContext, 3).write(dir.resolve("short.onnx"));
+    OnnxBackend.Options options = OnnxBackend.Options.cpu().withMaxTokensPerRun(4).withPromptCache(false);
+    try (OnnxBackend backend = OnnxBackend.load(file, options); DecodeSession session = backend.open()) {
+      session.append(1, 2);
+      assertMessage(assertThrows(OnnxBackendException.class, () -> session.append(new int[10])), "ONNX Runtime failed");
+      assertEquals(2, session.length());
+      try (DecodeSession fresh = backend.open()) {
+        // the same runs as the session's: (1, 2), then (3)
+        fresh.append(1, 2);
+        assertArrayEquals(fresh.append(3), session.append(3), 0f);
+      }
+    }
+  }
+
+  @Test
   void modelsOutsideTheConventionAndMissingProvidersFailClearly() throws IOException {
     OnnxGraphWriter noPast = new OnnxGraphWriter("no_past")
         .input("input_ids", OnnxGraphWriter.INT64, "batch", "sequence")
