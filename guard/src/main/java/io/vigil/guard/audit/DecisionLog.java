@@ -74,7 +74,7 @@ public final class DecisionLog implements AutoCloseable {
     line.put("policy_version", outcome.policy().version());
     line.put("mode", outcome.mode().name().toLowerCase());
     ObjectNode call = line.putObject("call");
-    ObjectNode json = EventJson.stored(outcome.callJson());
+    ObjectNode json = outcome.callJson();
     if (outcome.call().id() != null) {
       call.put("id", outcome.call().id());
     }

@@ -1,7 +1,13 @@
 package io.vigil.guard.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.vigil.guard.v1.CheckRequest;
 import io.vigil.guard.v1.CheckResponse;
 import io.vigil.guard.v1.CreateSessionRequest;
@@ -26,9 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +95,7 @@ final class BenchCommand extends Verb {
   @Option(names = "--target", paramLabel = "HOST:PORT", description = "Drive a running 'vigil serve' over gRPC instead.")
   String target;
 
-  @Option(names = "--sessions", defaultValue = "32", paramLabel = "N", description = "With --target: concurrent sessions, one client thread each (default 32).")
+  @Option(names = "--sessions", defaultValue = "32", paramLabel = "N", description = "With --target: concurrent sessions, each with one check open at a time (default 32).")
   int sessions;
 
   @Option(names = "--duration", defaultValue = "20s", paramLabel = "TIME", description = "With --target: measured time, e.g. 20s, 500ms, 1m (default 20s).")
@@ -103,6 +107,12 @@ final class BenchCommand extends Verb {
   @Option(names = "--session-events", defaultValue = "100", paramLabel = "N",
       description = "With --target: events recorded in each session before the checks (default 100).")
   int sessionEvents;
+
+  @Option(names = "--rate", defaultValue = "0", paramLabel = "CHECKS_PER_SECOND",
+      description = "With --target: open loop at this many checks per second in all, spread over the sessions, latency "
+          + "counted from each check's scheduled time (default 0: closed loop, each session sends its next check when "
+          + "the previous answer arrives).")
+  double rate;
 
   @Option(names = "--policy-name", defaultValue = "retail", paramLabel = "NAME", description = "With --target: the loaded policy to bind sessions to (default retail).")
   String policyName;
@@ -263,103 +273,231 @@ final class BenchCommand extends Verb {
   private int grpc() throws Exception {
     long measureNanos = parseDuration(duration);
     long warmupNanos = parseDuration(warmup);
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-    ExecutorService pool = Executors.newFixedThreadPool(sessions);
+    // One event loop thread does everything on the client side: sends, answers (direct executor)
+    // and the open loop's timers; no thread hands work to another (a hand-off costs more than a
+    // check on two cores).
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor()
+        .eventLoopGroup(loop).channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class).build();
+    ScheduledExecutorService timer = loop.next();
     try {
-      GuardGrpc.GuardBlockingStub stub = GuardGrpc.newBlockingStub(channel);
-      List<String> ids = new ArrayList<>();
-      List<List<Event.ToolCall>> candidates = new ArrayList<>();
+      GuardGrpc.GuardBlockingStub setup = GuardGrpc.newBlockingStub(channel);
+      List<List<CheckRequest>> requests = new ArrayList<>();
       String run = Long.toString(System.currentTimeMillis(), 36);
       for (int s = 0; s < sessions; s++) {
         RetailWorkload.Session session = RetailWorkload.session(1_000 + s, sessionEvents);
         String id = "bench-" + run + "-" + s;
-        stub.createSession(CreateSessionRequest.newBuilder().setSessionId(id).setPolicy(policyName).build());
+        setup.createSession(CreateSessionRequest.newBuilder().setSessionId(id).setPolicy(policyName).build());
         List<io.vigil.guard.v1.Event> events = new ArrayList<>();
         for (Event e : session.history()) {
           events.add(proto(e));
           if (events.size() == 1000) {
-            stub.record(RecordRequest.newBuilder().setSessionId(id).addAllEvents(events).build());
+            setup.record(RecordRequest.newBuilder().setSessionId(id).addAllEvents(events).build());
             events.clear();
           }
         }
         if (!events.isEmpty()) {
-          stub.record(RecordRequest.newBuilder().setSessionId(id).addAllEvents(events).build());
+          setup.record(RecordRequest.newBuilder().setSessionId(id).addAllEvents(events).build());
         }
-        ids.add(id);
-        candidates.add(session.candidates());
+        List<CheckRequest> checks = new ArrayList<>();
+        for (Event.ToolCall call : session.candidates()) {
+          checks.add(CheckRequest.newBuilder().setSessionId(id).setCall(protoCall(call)).setTime(rfc3339(call)).build());
+        }
+        requests.add(checks);
       }
-      out().printf(Locale.ROOT, "(d) gRPC Check on %s: %d sessions of %d events, one client thread each, %s warm-up, %s measured%n",
-          target, sessions, sessionEvents, warmup, duration);
+      out().printf(Locale.ROOT, "(d) gRPC Check on %s: %d sessions of %d events, %s, %s warm-up, %s measured%n",
+          target, sessions, sessionEvents,
+          rate > 0 ? String.format(Locale.ROOT, "open loop at %,.0f checks/s in all", rate)
+              : "closed loop (each session sends its next check when the answer arrives)",
+          warmup, duration);
       out().flush();
       long start = System.nanoTime();
-      long measureFrom = start + warmupNanos;
-      long end = measureFrom + measureNanos;
-      List<Future<long[]>> results = new ArrayList<>();
-      for (int s = 0; s < sessions; s++) {
-        String id = ids.get(s);
-        List<CheckRequest> requests = new ArrayList<>();
-        for (Event.ToolCall call : candidates.get(s)) {
-          requests.add(CheckRequest.newBuilder().setSessionId(id).setCall(protoCall(call)).setTime(rfc3339(call)).build());
-        }
-        results.add(pool.submit(() -> drive(stub, requests, measureFrom, end)));
-      }
-      long[] all = new long[0];
-      long denied = 0;
-      long errors = 0;
-      for (Future<long[]> f : results) {
-        long[] r = f.get();
-        denied += r[0];
-        errors += r[1];
-        long[] lat = Arrays.copyOfRange(r, 2, r.length);
-        long[] merged = Arrays.copyOf(all, all.length + lat.length);
-        System.arraycopy(lat, 0, merged, all.length, lat.length);
-        all = merged;
-      }
-      Arrays.sort(all);
+      CheckLoad load = new CheckLoad(GuardGrpc.newStub(channel), requests, start + warmupNanos,
+          start + warmupNanos + measureNanos, rate, timer);
+      CheckLoad.Result result = load.run(start);
       double seconds = measureNanos / 1e9;
+      long[] all = result.latencies();
       out().printf(Locale.ROOT, "throughput: %,.0f decisions/s (%,d in %.1f s)%n", all.length / seconds, all.length, seconds);
       out().printf(Locale.ROOT, "latency: p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us%n",
           InProcessBench.percentile(all, 0.50) / 1e3, InProcessBench.percentile(all, 0.99) / 1e3,
           InProcessBench.percentile(all, 0.999) / 1e3, all.length == 0 ? 0 : all[all.length - 1] / 1e3);
-      out().printf(Locale.ROOT, "verdicts: %,d allowed, %,d denied, %,d errors%n", all.length - denied - errors, denied, errors);
-      return denied + errors > 0 ? ExitCodes.VERDICT : ExitCodes.OK;
+      if (rate > 0) {
+        long[] service = result.serviceLatencies();
+        out().printf(Locale.ROOT, "  (from each check's scheduled time; from its actual send: p50 %.0f us, p99 %.0f us; "
+            + "%,d checks sent late because the session's previous check was still open)%n",
+            InProcessBench.percentile(service, 0.50) / 1e3, InProcessBench.percentile(service, 0.99) / 1e3, result.late());
+      }
+      out().printf(Locale.ROOT, "verdicts: %,d allowed, %,d denied, %,d errors%n",
+          all.length - result.denied() - result.errors(), result.denied(), result.errors());
+      return result.denied() + result.errors() > 0 ? ExitCodes.VERDICT : ExitCodes.OK;
     } finally {
-      pool.shutdownNow();
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 
-  /** Checks round robin until {@code end}; returns {denied, errors, latencies measured after {@code from}...}. */
-  private static long[] drive(GuardGrpc.GuardBlockingStub stub, List<CheckRequest> requests, long from, long end) {
-    long[] latencies = new long[1 << 16];
-    int n = 0;
-    long denied = 0;
-    long errors = 0;
-    for (int i = 0; ; i++) {
-      long t0 = System.nanoTime();
-      if (t0 >= end) {
-        break;
+  /**
+   * Check RPCs of several sessions, each with at most one check open (a session's checks are
+   * serialized by the sidecar anyway). Closed loop ({@code rate} 0): a session sends its next
+   * check when the answer to the previous one arrives. Open loop: checks are scheduled at {@code
+   * rate} per second in all, spread evenly over the sessions; latency counts from the scheduled
+   * time, so a slow answer that delays the next check is not hidden (a check whose time has come
+   * while its session's previous check is still open is sent as soon as that one is answered).
+   * The warm-up runs closed loop; the open-loop schedule starts with the measurement, so that
+   * checks delayed while the sidecar was still compiling do not count against it.
+   */
+  private static final class CheckLoad {
+    record Result(long[] latencies, long[] serviceLatencies, long denied, long errors, long late) {}
+
+    private final GuardGrpc.GuardStub stub;
+    private final List<List<CheckRequest>> requests;
+    private final long measureFrom;
+    private final long end;
+    private final long intervalNanos;
+    private final ScheduledExecutorService timer;
+    private final SessionLoop[] loops;
+    private final java.util.concurrent.CountDownLatch done;
+
+    CheckLoad(GuardGrpc.GuardStub stub, List<List<CheckRequest>> requests, long measureFrom, long end, double rate,
+        ScheduledExecutorService timer) {
+      this.stub = stub;
+      this.requests = requests;
+      this.measureFrom = measureFrom;
+      this.end = end;
+      this.intervalNanos = rate > 0 ? (long) (requests.size() * 1e9 / rate) : 0;
+      this.timer = timer;
+      this.loops = new SessionLoop[requests.size()];
+      this.done = new java.util.concurrent.CountDownLatch(requests.size());
+    }
+
+    Result run(long start) throws InterruptedException {
+      for (int s = 0; s < loops.length; s++) {
+        loops[s] = new SessionLoop(requests.get(s), intervalNanos * s / loops.length);
+        loops[s].scheduled = start;
       }
-      CheckResponse response = stub.check(requests.get(i % requests.size()));
-      long t1 = System.nanoTime();
-      if (t0 >= from) {
-        if (n == latencies.length) {
-          latencies = Arrays.copyOf(latencies, n * 2);
+      for (SessionLoop loop : loops) {
+        loop.sendAtSchedule();
+      }
+      if (!done.await(end - System.nanoTime() + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException("checks still open 30 s after the end of the measurement");
+      }
+      long[] all = new long[0];
+      long[] service = new long[0];
+      long denied = 0;
+      long errors = 0;
+      long late = 0;
+      for (SessionLoop loop : loops) {
+        all = concat(all, loop.latencies, loop.measured);
+        service = concat(service, loop.service, loop.measured);
+        denied += loop.denied;
+        errors += loop.errors;
+        late += loop.late;
+      }
+      Arrays.sort(all);
+      Arrays.sort(service);
+      return new Result(all, service, denied, errors, late);
+    }
+
+    private static long[] concat(long[] a, long[] b, int n) {
+      long[] out = Arrays.copyOf(a, a.length + n);
+      System.arraycopy(b, 0, out, a.length, n);
+      return out;
+    }
+
+    /** One session's checks, one at a time; its fields are touched by one callback at a time. */
+    private final class SessionLoop implements io.grpc.stub.StreamObserver<CheckResponse> {
+      private final List<CheckRequest> checks;
+      private int next;
+      private long scheduled;
+      private long sent;
+      private Verdict verdict;
+      private long[] latencies = new long[1 << 12];
+      private long[] service = new long[1 << 12];
+      private int measured;
+      private long denied;
+      private long errors;
+      private long late;
+      /** This session's place in the open-loop schedule: it starts at measureFrom + offset. */
+      private final long offset;
+      private boolean open;
+
+      SessionLoop(List<CheckRequest> checks, long offset) {
+        this.checks = checks;
+        this.offset = offset;
+      }
+
+      void sendAtSchedule() {
+        if (scheduled >= end) {
+          done.countDown();
+          return;
         }
-        latencies[n++] = t1 - t0;
-        Verdict v = response.getDecision().getVerdict();
-        if (v == Verdict.DENY) {
-          denied++;
-        } else if (v != Verdict.ALLOW) {
-          errors++;
+        long wait = scheduled - System.nanoTime();
+        if (open && wait > 0) {
+          timer.schedule(this::send, wait, TimeUnit.NANOSECONDS);
+        } else {
+          if (open && wait < 0) {
+            late++;
+          }
+          send();
         }
+      }
+
+      private void send() {
+        sent = System.nanoTime();
+        if (!open) {
+          scheduled = sent;
+        }
+        verdict = null;
+        stub.check(checks.get(next++ % checks.size()), this);
+      }
+
+      @Override
+      public void onNext(CheckResponse response) {
+        verdict = response.getDecision().getVerdict();
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        finish(null);
+      }
+
+      @Override
+      public void onCompleted() {
+        finish(verdict);
+      }
+
+      private void finish(Verdict v) {
+        long now = System.nanoTime();
+        if (scheduled >= measureFrom && scheduled < end) {
+          if (measured == latencies.length) {
+            latencies = Arrays.copyOf(latencies, measured * 2);
+            service = Arrays.copyOf(service, measured * 2);
+          }
+          latencies[measured] = now - scheduled;
+          service[measured] = now - sent;
+          measured++;
+          if (v == Verdict.DENY) {
+            denied++;
+          } else if (v != Verdict.ALLOW) {
+            errors++;
+          }
+        }
+        if (open) {
+          scheduled += intervalNanos;
+          if (scheduled < now && v == null) {
+            scheduled = now; // a failed call: do not burst to catch up
+          }
+        } else if (intervalNanos > 0 && now >= measureFrom) {
+          open = true; // the first slot of this session's schedule that has not passed yet
+          long first = measureFrom + offset;
+          scheduled = now <= first ? first : first + ((now - first) / intervalNanos + 1) * intervalNanos;
+        } else {
+          scheduled = now;
+        }
+        sendAtSchedule();
       }
     }
-    long[] out = new long[n + 2];
-    out[0] = denied;
-    out[1] = errors;
-    System.arraycopy(latencies, 0, out, 2, n);
-    return out;
   }
 
   static long parseDuration(String text) {

@@ -1,6 +1,12 @@
 package io.vigil.guard.server;
 
 import io.grpc.Server;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -55,9 +61,11 @@ public final class GuardServer implements AutoCloseable {
   private final EventStore store;
   private final PolicyRegistry policies;
   private final DecisionLog decisions;
+  private final ExecutorService workers;
 
   private GuardServer(Server server, HealthStatusManager health, EventStore store, PolicyRegistry policies,
-      DecisionLog decisions) {
+      DecisionLog decisions, ExecutorService workers) {
+    this.workers = workers;
     this.server = server;
     this.health = health;
     this.store = store;
@@ -75,10 +83,20 @@ public final class GuardServer implements AutoCloseable {
       GenerateHandler generator) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     SessionRegistry sessions = new SessionRegistry(store, policies);
+    ExecutorService workers = Executors.newCachedThreadPool(new WorkerThreads());
     GuardService service = new GuardService(sessions, decisions, config.mode(),
         new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest(), config.alternativesMaxEvents()),
-        generator);
+        generator, workers);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        // Check starts on the transport thread, and leaves it only when it would wait (see
+        // GuardService.check): on two cores, the two thread hand-offs of every call cost more
+        // than the decision. Every other method runs on the default pool.
+        .callExecutor(new ServerCallExecutorSupplier() {
+          @Override
+          public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+            return call.getMethodDescriptor().getFullMethodName().equals(CHECK) ? Runnable::run : null;
+          }
+        })
         .addService(service)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -90,7 +108,21 @@ public final class GuardServer implements AutoCloseable {
         .start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(GuardGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    return new GuardServer(server, health, store, policies, decisions);
+    return new GuardServer(server, health, store, policies, decisions, workers);
+  }
+
+  private static final String CHECK = GuardGrpc.getCheckMethod().getFullMethodName();
+
+  /** Daemon threads named vigil-check-N, for checks that wait (a busy session, Z3, a durable append). */
+  private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "vigil-check-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
   }
 
   @SuppressWarnings("deprecation")
@@ -123,6 +155,7 @@ public final class GuardServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
+    workers.shutdown(); // calls answered from workers were in flight until answered: none is left
     decisions.close();
     policies.close();
     store.close();

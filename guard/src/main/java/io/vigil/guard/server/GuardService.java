@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.vigil.guard.audit.DecisionIds;
 import io.vigil.guard.audit.DecisionLog;
 import io.vigil.guard.generate.GenerateHandler;
 import io.vigil.guard.policy.ActivePolicy;
@@ -44,7 +45,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -64,6 +64,8 @@ final class GuardService extends GuardGrpc.GuardImplBase {
   private final DecisionLog decisions;
   private final CheckOutcome.Mode mode;
   private final Limits limits;
+  private final java.util.concurrent.Executor workers;
+  private final DecisionIds decisionIds = new DecisionIds();
   /** Null when the sidecar runs without a model. */
   private final GenerateHandler generator;
 
@@ -72,6 +74,13 @@ final class GuardService extends GuardGrpc.GuardImplBase {
 
   GuardService(SessionRegistry sessions, DecisionLog decisions, CheckOutcome.Mode mode, Limits limits,
       GenerateHandler generator) {
+    this(sessions, decisions, mode, limits, generator, null);
+  }
+
+  /** {@code workers}: where checks that may wait run, when Check itself runs on the transport thread. */
+  GuardService(SessionRegistry sessions, DecisionLog decisions, CheckOutcome.Mode mode, Limits limits,
+      GenerateHandler generator, java.util.concurrent.Executor workers) {
+    this.workers = workers;
     this.sessions = sessions;
     this.decisions = decisions;
     this.mode = mode;
@@ -81,9 +90,35 @@ final class GuardService extends GuardGrpc.GuardImplBase {
 
   // ---- unary RPCs -------------------------------------------------------------------------
 
+  /**
+   * With a worker pool, this runs on the transport thread (see {@link GuardServer}): a check that
+   * can finish without waiting (the session is not busy, the store does not block, no Z3) is
+   * answered here, which spares two thread hand-offs; any other goes to the pool.
+   */
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> out) {
-    unary(out, () -> check(request, deadline()));
+    if (workers == null) {
+      unary(out, () -> check(request, deadline()));
+      return;
+    }
+    if (!sessions.store().blocks(request.getRecordIfAllowed())) {
+      CheckResponse answer;
+      try {
+        answer = checkNow(request, deadline());
+      } catch (RuntimeException e) {
+        out.onError(new StatusRuntimeException(status(e)));
+        return;
+      }
+      if (answer != null) {
+        unary(out, () -> answer);
+        return;
+      }
+    }
+    try {
+      workers.execute(Context.current().wrap(() -> unary(out, () -> check(request, deadline()))));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      out.onError(Status.UNAVAILABLE.withDescription("the sidecar is shutting down").asRuntimeException());
+    }
   }
 
   @Override
@@ -226,9 +261,29 @@ final class GuardService extends GuardGrpc.GuardImplBase {
     }
     ObjectNode json = ProtoEvents.callJson(request.getCall(), request.getTime(), "call", "time", Instant.now());
     Event.ToolCall call = EventValidator.call(policy.policy(), json, "call");
-    CheckOutcome outcome = session.check(policy, call, json, request.getRecordIfAllowed(), mode,
-        limits.alternativesMaxEvents(), deadline);
-    String decisionId = UUID.randomUUID().toString();
+    return answer(session.check(policy, call, json, request.getRecordIfAllowed(), mode,
+        limits.alternativesMaxEvents(), deadline));
+  }
+
+  /** A check that finishes without waiting, else null (nothing was recorded or logged). */
+  private CheckResponse checkNow(CheckRequest request, Deadline deadline) {
+    size(request, "call");
+    Session session = sessions.served(request.getSessionId()).orElse(null);
+    if (session == null) {
+      return null; // first use in this process: the store may have to load it
+    }
+    ActivePolicy policy = sessions.policy(session.policyName(), "session_id");
+    if (!request.hasCall()) {
+      throw GuardException.invalid("call", "missing");
+    }
+    ObjectNode json = ProtoEvents.callJson(request.getCall(), request.getTime(), "call", "time", Instant.now());
+    Event.ToolCall call = EventValidator.call(policy.policy(), json, "call");
+    return session.checkNow(policy, call, json, request.getRecordIfAllowed(), mode, limits.alternativesMaxEvents(),
+        deadline).map(this::answer).orElse(null);
+  }
+
+  private CheckResponse answer(CheckOutcome outcome) {
+    String decisionId = decisionIds.next();
     decisions.write(decisionId, outcome);
     CheckResponse.Builder response = CheckResponse.newBuilder()
         .setDecision(Protos.decision(decisionId, outcome))

@@ -1,17 +1,19 @@
 package io.vigil.guard.session;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.guard.policy.ActivePolicy;
 import io.vigil.solver.decision.Decision;
 import io.vigil.solver.trace.Event;
 
 /**
  * The outcome of a check: the policy's decision, whether the caller may proceed ({@code allowed},
- * always true in shadow mode), and whether and where the call was recorded.
+ * always true in shadow mode), and whether and where the call was recorded. {@code callJson} is
+ * the call's trace JSON (with its time); it is shared, not copied: nobody may change it.
  */
 public record CheckOutcome(
     String sessionId,
     Event.ToolCall call,
-    String callJson,
+    ObjectNode callJson,
     ActivePolicy policy,
     Decision decision,
     Mode mode,

@@ -57,10 +57,29 @@ public final class Session {
    */
   public CheckOutcome check(ActivePolicy policy, Event.ToolCall call, ObjectNode callJson, boolean record,
       CheckOutcome.Mode mode, int alternativesMaxEvents, Deadline deadline) {
-    return locked(policy, deadline, tx -> {
+    return check(policy, call, callJson, record, mode, alternativesMaxEvents, deadline, false);
+  }
+
+  /**
+   * As {@link #check}, but only when it can finish at once: empty (and nothing recorded) when the
+   * session is busy, or when the call is denied and Z3 would look for alternatives. For the
+   * thread that receives requests, which must not wait.
+   */
+  public java.util.Optional<CheckOutcome> checkNow(ActivePolicy policy, Event.ToolCall call, ObjectNode callJson,
+      boolean record, CheckOutcome.Mode mode, int alternativesMaxEvents, Deadline deadline) {
+    try {
+      return java.util.Optional.of(check(policy, call, callJson, record, mode, alternativesMaxEvents, deadline, true));
+    } catch (WouldWait e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private CheckOutcome check(ActivePolicy policy, Event.ToolCall call, ObjectNode callJson, boolean record,
+      CheckOutcome.Mode mode, int alternativesMaxEvents, Deadline deadline, boolean now) {
+    return locked(policy, deadline, now, tx -> {
       long start = System.nanoTime();
-      Decision decision = decide(policy, monitor, call, alternativesMaxEvents);
-      CheckOutcome probe = new CheckOutcome(id, call, callJson.toString(), policy, decision, mode, false, -1, 0);
+      Decision decision = decide(policy, monitor, call, alternativesMaxEvents, now);
+      CheckOutcome probe = new CheckOutcome(id, call, callJson, policy, decision, mode, false, -1, 0);
       boolean append = record && probe.allowed();
       long seq = -1;
       if (append) {
@@ -68,7 +87,7 @@ public final class Session {
         seq = tx.append(List.of(callJson.toString())).get(0);
       }
       long micros = (System.nanoTime() - start) / 1000;
-      return new CheckOutcome(id, call, callJson.toString(), policy, decision, mode, append, seq, micros);
+      return new CheckOutcome(id, call, callJson, policy, decision, mode, append, seq, micros);
     });
   }
 
@@ -79,6 +98,12 @@ public final class Session {
    * every position, which takes seconds on long sessions).
    */
   static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call, int alternativesMaxEvents) {
+    return decide(policy, monitor, call, alternativesMaxEvents, false);
+  }
+
+  /** {@code now}: throw {@link WouldWait} instead of asking Z3 for alternatives. */
+  private static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call, int alternativesMaxEvents,
+      boolean now) {
     Situation situation = PolicyDecider.situation(monitor.history(), call);
     Decision decision;
     try {
@@ -90,6 +115,9 @@ public final class Session {
     if (decision.allowed() || monitor.size() > alternativesMaxEvents) {
       return decision;
     }
+    if (now) {
+      throw new WouldWait();
+    }
     try {
       return decision.withAlternatives(policy.alternatives().alternatives(situation));
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
@@ -99,7 +127,7 @@ public final class Session {
 
   /** Appends validated events (each trace JSON with a time), all or nothing; returns their sequence numbers. */
   public List<Long> record(ActivePolicy policy, List<ObjectNode> events, Deadline deadline) {
-    return locked(policy, deadline, tx -> {
+    return locked(policy, deadline, false, tx -> {
       deadline.check("the deadline passed before the events were recorded");
       return tx.append(events.stream().map(ObjectNode::toString).toList());
     });
@@ -107,12 +135,16 @@ public final class Session {
 
   /** A copy of the committed history, caught up with the store. */
   public History snapshot(ActivePolicy policy, Deadline deadline) {
-    return locked(policy, deadline, tx -> monitor.history().copy());
+    return locked(policy, deadline, false, tx -> monitor.history().copy());
   }
 
-  private <T> T locked(ActivePolicy policy, Deadline deadline, Function<EventStore.SessionTx, T> work) {
+  /** {@code now}: do not wait for the session's lock (throw {@link WouldWait}). */
+  private <T> T locked(ActivePolicy policy, Deadline deadline, boolean now, Function<EventStore.SessionTx, T> work) {
+    if (now && !lock.tryLock()) {
+      throw new WouldWait();
+    }
     try {
-      if (!lock.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+      if (!now && !lock.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
         throw new GuardException(GuardException.Code.DEADLINE_EXCEEDED, "",
             "session " + id + " was busy until the deadline");
       }
@@ -133,6 +165,13 @@ public final class Session {
       });
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The operation cannot finish without waiting; nothing was changed. */
+  private static final class WouldWait extends RuntimeException {
+    WouldWait() {
+      super(null, null, false, false);
     }
   }
 

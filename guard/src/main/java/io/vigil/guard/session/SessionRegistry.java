@@ -53,6 +53,11 @@ public final class SessionRegistry {
     }
   }
 
+  /** A session this process has already served (no store access); empty otherwise. */
+  public java.util.Optional<Session> served(String id) {
+    return java.util.Optional.ofNullable(sessions.get(id));
+  }
+
   /** A session, from memory or the store; NOT_FOUND naming {@code field} when there is none. */
   public Session get(String id, String field) {
     if (id.isEmpty()) {

@@ -62,6 +62,15 @@ public interface EventStore extends AutoCloseable {
     return inSession(sessionId, tx -> tx.append(eventsJson));
   }
 
+  /**
+   * Whether a unit of {@link #inSession} may wait for I/O ({@code appends}: a unit that appends
+   * events). The sidecar runs units that cannot on the thread that received the request, and
+   * hands the others to a worker thread.
+   */
+  default boolean blocks(boolean appends) {
+    return true;
+  }
+
   /** A short description for logs ({@code file:/var/lib/vigil}, {@code memory}, ...). */
   String describe();
 

@@ -258,6 +258,12 @@ public final class FileEventStore extends AbstractEventStore {
     }
   }
 
+  /** Events are read from memory; an append writes and forces the session's file. */
+  @Override
+  public boolean blocks(boolean appends) {
+    return appends;
+  }
+
   @Override
   public String describe() {
     return "file:" + root;

@@ -11,6 +11,11 @@ public final class MemoryEventStore extends AbstractEventStore {
   void persistAppend(State state, long previousLength, List<StoredEvent> appended) {}
 
   @Override
+  public boolean blocks(boolean appends) {
+    return false;
+  }
+
+  @Override
   public String describe() {
     return "memory";
   }
