@@ -234,7 +234,7 @@ final class BenchCommand extends Verb {
 
   private void memory() throws Exception {
     out().println();
-    out().println("(c) memory: " + memorySessions + " idle sessions of " + memoryEvents + " events (monitor: history + indexes), "
+    out().println("(c) memory: " + memorySessions + " idle sessions of " + memoryEvents + " events (compact monitors, as the sidecar keeps them: events with outputs cut to what the rules read, indexes from 32 events), "
         + "child JVM -Xmx" + memoryHeap + ", heap used after full GC");
     out().flush();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -19,8 +19,9 @@ import java.util.function.Function;
 
 /**
  * One session: its id, policy name and a cache of its history, kept in the solver's incremental
- * {@link Monitor} (indexes per rule, so a decision does not scan the history; rebuilt when the
- * policy is reloaded). Every operation that reads the
+ * {@link Monitor} (indexes per rule, so a decision does not scan the history; tool outputs cut to
+ * what the rules read, so idle sessions are small; rebuilt from the store when the policy is
+ * reloaded; anything that needs the events themselves reads them from the store). Every operation that reads the
  * history runs inside {@link EventStore#inSession} (the store's per-session lock, shared by every
  * replica), after taking this process's lock for the session (so threads of one process queue
  * here, not in the store). Inside, the cache first catches up with events other processes
@@ -78,7 +79,7 @@ public final class Session {
       CheckOutcome.Mode mode, int alternativesMaxEvents, Deadline deadline, boolean now) {
     return locked(policy, deadline, now, tx -> {
       long start = System.nanoTime();
-      Decision decision = decide(policy, monitor, call, alternativesMaxEvents, now);
+      Decision decision = decide(policy, monitor, call, alternativesMaxEvents, now, () -> history(tx));
       CheckOutcome probe = new CheckOutcome(id, call, callJson, policy, decision, mode, false, -1, 0);
       boolean append = record && probe.allowed();
       long seq = -1;
@@ -95,15 +96,12 @@ public final class Session {
    * The decision for a call without recording anything; any exception denies as an engine error.
    * The verdict comes from the incremental monitor; a deny gets its alternatives from Z3 only
    * while the history has at most {@code alternativesMaxEvents} events (Z3 unrolls the rules over
-   * every position, which takes seconds on long sessions).
+   * every position, which takes seconds on long sessions). Alternatives draw on every value the
+   * session has seen, which the compact monitor does not keep: {@code history} reads the events
+   * from the store. {@code now}: throw {@link WouldWait} instead of asking Z3.
    */
-  static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call, int alternativesMaxEvents) {
-    return decide(policy, monitor, call, alternativesMaxEvents, false);
-  }
-
-  /** {@code now}: throw {@link WouldWait} instead of asking Z3 for alternatives. */
   private static Decision decide(ActivePolicy policy, Monitor monitor, Event.ToolCall call, int alternativesMaxEvents,
-      boolean now) {
+      boolean now, java.util.function.Supplier<History> history) {
     Situation situation = PolicyDecider.situation(monitor.history(), call);
     Decision decision;
     try {
@@ -119,7 +117,8 @@ public final class Session {
       throw new WouldWait();
     }
     try {
-      return decision.withAlternatives(policy.alternatives().alternatives(situation));
+      Situation full = new Situation(history.get(), call, situation.now());
+      return decision.withAlternatives(policy.alternatives().alternatives(full));
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       return decision; // the verdict stands; only the suggestions are missing
     }
@@ -133,9 +132,23 @@ public final class Session {
     });
   }
 
-  /** A copy of the committed history, caught up with the store. */
+  /** The committed history, read from the store (the monitor keeps only what the rules read). */
   public History snapshot(ActivePolicy policy, Deadline deadline) {
-    return locked(policy, deadline, false, tx -> monitor.history().copy());
+    return locked(policy, deadline, false, this::history);
+  }
+
+  /** The session's committed events, whole, from the store. */
+  private History history(EventStore.SessionTx tx) {
+    History history = new History();
+    long seq = 0;
+    for (StoredEvent stored : tx.events(0)) {
+      if (stored.seq() != seq) {
+        throw new IllegalStateException("session " + id + ": expected event " + seq + ", store gave " + stored.seq());
+      }
+      history.append(TraceReader.event(EventJson.stored(stored.json()), "session " + id, (int) seq + 1));
+      seq++;
+    }
+    return history;
   }
 
   /** {@code now}: do not wait for the session's lock (throw {@link WouldWait}). */
@@ -155,10 +168,13 @@ public final class Session {
     try {
       return store.inSession(id, tx -> {
         PolicyDecider decider = policy.decider();
-        if (monitor == null) {
-          monitor = decider.newMonitor();
-        } else if (monitor.plan() != decider.monitorPlan()) {
-          monitor = Monitor.of(decider.monitorPlan(), monitor.history());
+        if (monitor == null || monitor.plan() != decider.monitorPlan()) {
+          if (now) {
+            throw new WouldWait(); // the whole history is read from the store
+          }
+          // the compact monitor keeps only what this version's rules read: start from the store
+          monitor = decider.monitorPlan().newCompactMonitor();
+          length = 0;
         }
         catchUp(tx);
         return work.apply(tx);

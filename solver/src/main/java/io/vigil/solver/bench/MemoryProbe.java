@@ -8,12 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Holds SESSIONS idle retail sessions of EVENTS events each (a monitor per session: history and
- * indexes) and prints the heap used after a full GC. Run in a JVM of the heap to test, e.g.
+ * Holds SESSIONS idle retail sessions of EVENTS events each, as the sidecar keeps them (a compact
+ * monitor per session: indexes, and events whose outputs keep only what the rules read), and
+ * prints the heap used after a full GC. Run in a JVM of the heap to test, e.g.
  * {@code java -Xmx1g -cp ... io.vigil.solver.bench.MemoryProbe POLICY 100000 20}; prints one line
  * {@code memory sessions=.. events=.. used_bytes=.. baseline_bytes=.. per_session_bytes=..} or
  * {@code memory oom after=..}. A fourth argument {@code history-only} holds bare histories
- * instead of monitors (to tell the indexes' share).
+ * instead of monitors (to tell the indexes' share), {@code full} monitors with whole outputs.
  */
 public final class MemoryProbe {
   private MemoryProbe() {}
@@ -25,6 +26,7 @@ public final class MemoryProbe {
     PolicyDecider decider = new PolicyDecider(PolicyLoader.load(policy, "retail.vigil").policy(), "bench");
     long baseline = usedAfterGc();
     boolean historyOnly = args.length > 3 && args[3].equals("history-only");
+    boolean full = args.length > 3 && args[3].equals("full");
     Object[] held = new Object[sessions];
     int created = 0;
     try {
@@ -32,7 +34,7 @@ public final class MemoryProbe {
         if (historyOnly) {
           held[created] = io.vigil.solver.trace.History.of(RetailWorkload.session(created, events).history());
         } else {
-          Monitor m = decider.newMonitor();
+          Monitor m = full ? decider.newMonitor() : decider.monitorPlan().newCompactMonitor();
           RetailWorkload.session(created, events).history().forEach(m::append);
           held[created] = m;
         }

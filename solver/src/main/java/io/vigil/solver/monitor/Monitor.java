@@ -41,13 +41,17 @@ public final class Monitor {
   /** Every event has a resolved time and times never decrease: windows may binary-search. */
   private boolean timesMonotone = true;
 
-  Monitor(MonitorPlan plan) {
+  /** What the rules read of outputs, when this monitor keeps only that; null: it keeps them whole. */
+  private final PayloadReads.Reads reads;
+
+  Monitor(MonitorPlan plan, boolean compact) {
     this.plan = plan;
+    this.reads = compact ? plan.payloadReads() : null;
   }
 
   /** A monitor holding the events of {@code history} (each indexed once). */
   public static Monitor of(MonitorPlan plan, History history) {
-    Monitor monitor = new Monitor(plan);
+    Monitor monitor = new Monitor(plan, false);
     for (int i = 0; i < history.size(); i++) {
       monitor.append(history.get(i));
     }
@@ -68,6 +72,13 @@ public final class Monitor {
   }
 
   public void append(Event event) {
+    if (reads != null && event instanceof Event.ToolResult r && r.output().isPresent()) {
+      Value output = r.output().get();
+      Value kept = PayloadReads.project(output, reads.of(r.tool()));
+      if (kept != output) {
+        event = new Event.ToolResult(r.id(), r.tool(), Optional.of(kept), r.error(), r.args(), r.time());
+      }
+    }
     history.append(event);
     int p = history.size() - 1;
     if (timesMonotone) {

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MonitorPlan {
   /** History length from which a session keeps indexes; shorter histories are scanned. */
-  public static final int DEFAULT_INDEX_FROM = 16;
+  public static final int DEFAULT_INDEX_FROM = 32;
 
   /**
    * An index: the positions of events of {@code kind} (and of one of {@code tools}, empty = any),
@@ -83,6 +83,7 @@ public final class MonitorPlan {
   private int[] specSlot;
   private int indexVariables;
   private final int maxRuleVariables;
+  private final PayloadReads.Reads payloadReads;
   /** Per rule, the tools a candidate must call to trigger it (null: any). */
   private final List<Set<String>> triggerTools = new ArrayList<>();
   private final ConcurrentHashMap<String, List<CompiledRule>> rulesByTool = new ConcurrentHashMap<>();
@@ -100,6 +101,7 @@ public final class MonitorPlan {
     }
     groupSpecs();
     maxRuleVariables = policy.rules().stream().mapToInt(CompiledRule::variables).max().orElse(0);
+    payloadReads = PayloadReads.of(policy);
   }
 
   /** The most position and element variables any rule uses (an evaluator for every rule). */
@@ -162,7 +164,21 @@ public final class MonitorPlan {
 
   /** A new session with an empty history. */
   public Monitor newMonitor() {
-    return new Monitor(this);
+    return new Monitor(this, false);
+  }
+
+  /**
+   * A new session that keeps of each tool output only what the rules can read (see {@link
+   * PayloadReads}): its decisions are the same, but its {@link Monitor#history()} is not the
+   * session's history (alternatives, which draw on every value seen, and anything else that
+   * needs the events themselves must read them elsewhere, e.g. from the event store).
+   */
+  public Monitor newCompactMonitor() {
+    return new Monitor(this, true);
+  }
+
+  PayloadReads.Reads payloadReads() {
+    return payloadReads;
   }
 
   /** The number of indexes each session keeps, and of quantifiers served by them (for reports). */

@@ -8,6 +8,7 @@ import io.vigil.dsl.PolicyLoader;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.Replayer;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.trace.Event;
 import io.vigil.solver.value.Value;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,6 +60,7 @@ class ExamplesReplayTest {
               assertEquals(asSets(expected.alternatives()), asSets(actual.alternatives()), where);
               assertEquals(fast.get(i).historyLines(), incremental.get(i).historyLines(), file + " call " + i);
             }
+            compactDecidesLikeTheEvaluator(decider, trace, fast, file + " (compact, index from " + indexFrom + ")");
             traces++;
             decisions += fast.size();
           }
@@ -67,6 +69,36 @@ class ExamplesReplayTest {
     }
     System.out.printf("incremental == fast on the examples: %d trace replays, %d decisions%n", traces, decisions);
     assertFalse(traces == 0);
+  }
+
+  /**
+   * A compact monitor (outputs cut to what the rules read) replaying the trace under enforcement
+   * gives the evaluator's verdicts, reasons and witnesses (its decisions carry no alternatives).
+   */
+  private static void compactDecidesLikeTheEvaluator(PolicyDecider decider, Trace trace, List<Replayer.Step> fast,
+      String where) {
+    Monitor compact = decider.monitorPlan().newCompactMonitor();
+    Set<String> deniedIds = new HashSet<>();
+    int step = 0;
+    for (Trace.Line line : trace.lines()) {
+      Event event = line.event();
+      if (event instanceof Event.ToolCall call) {
+        Decision expected = fast.get(step).decision();
+        Decision actual = compact.decide(PolicyDecider.situation(compact.history(), call));
+        assertEquals(expected.allowed(), actual.allowed(), where + " call " + step);
+        assertEquals(expected.violations(), actual.violations(), where + " call " + step);
+        assertEquals(expected.engineError(), actual.engineError(), where + " call " + step);
+        step++;
+        if (actual.allowed()) {
+          compact.append(call);
+        } else if (call.id() != null) {
+          deniedIds.add(call.id());
+        }
+      } else if (!(event instanceof Event.ToolResult r && r.id() != null && deniedIds.contains(r.id()))) {
+        compact.append(event);
+      }
+    }
+    assertEquals(fast.size(), step, where);
   }
 
   private static Map<String, Set<Value>> asSets(Map<String, List<Value>> alternatives) {

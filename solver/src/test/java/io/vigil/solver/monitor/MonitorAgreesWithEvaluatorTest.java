@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Differential test: the incremental monitor and the scanning evaluator agree on every rule of a
  * policy that uses every construct (plus rules aimed at each kind of index), on 10,000 short random
  * traces and on long ones (hundreds to thousands of events, some with times that go backwards),
- * checked at many points as the monitor is fed one event at a time.
+ * checked at many points as the monitor is fed one event at a time; also for compact monitors,
+ * which keep only what the rules read of tool outputs.
  */
 class MonitorAgreesWithEvaluatorTest {
   static final int SHORT_TRACES = 10_000;
@@ -46,6 +47,9 @@ class MonitorAgreesWithEvaluatorTest {
       Situation situation = RandomTraces.randomSituation(random);
       Monitor monitor = Monitor.of(plan, situation.history());
       compare(monitor, situation, outcomes, "short trace " + trace);
+      Monitor compact = plan.newCompactMonitor();
+      situation.history().events().forEach(compact::append);
+      compare(compact, situation, new int[2], "short trace " + trace + " (compact)");
     }
     report("short", SHORT_TRACES, SHORT_TRACES, outcomes);
   }
@@ -58,7 +62,9 @@ class MonitorAgreesWithEvaluatorTest {
     long events = 0;
     for (int trace = 0; trace < LONG_TRACES; trace++) {
       RandomTraces generator = new RandomTraces(random, trace % 3 == 0);
-      Monitor monitor = MonitorPlan.of(POLICY, trace % 2 == 0 ? 0 : MonitorPlan.DEFAULT_INDEX_FROM).newMonitor();
+      MonitorPlan plan = MonitorPlan.of(POLICY, trace % 2 == 0 ? 0 : MonitorPlan.DEFAULT_INDEX_FROM);
+      // every third long trace keeps only what the rules read of outputs
+      Monitor monitor = trace % 3 == 1 ? plan.newCompactMonitor() : plan.newMonitor();
       History reference = new History();
       int steps = 100 + random.nextInt(trace < LONG_TRACES / 4 ? 4000 : 600);
       int every = Math.max(1, steps / CHECKS_PER_LONG_TRACE);

@@ -159,12 +159,16 @@ public final class RandomTraces {
     for (int i = random.nextInt(3); i > 0; i--) {
       Map<String, Value> line = new LinkedHashMap<>();
       line.put("price", random.nextInt(6) == 0 ? Value.of("free") : Value.of(new BigDecimal(random.nextInt(2000)).movePointLeft(2)));
+      line.put("sku", Value.of(pick(random, STRINGS))); // read by no rule: a compact monitor drops it
       lines.add(new Value.Obj(line));
     }
     output.put("lines", new Value.ListVal(lines));
     Map<String, Value> owners = new LinkedHashMap<>();
     owners.put(pick(random, STRINGS), Value.of(random.nextBoolean()));
     output.put("owners", new Value.Obj(owners));
+    if (random.nextBoolean()) {
+      output.put("memo", Value.of(pick(random, MESSAGES))); // read by no rule
+    }
     return new Event.ToolResult(call.id(), call.tool(), Optional.of(new Value.Obj(output)), Optional.empty(), Map.of(), at);
   }
 
