@@ -13,6 +13,8 @@ import io.vigil.guard.v1.CheckResponse;
 import io.vigil.guard.v1.CreateSessionRequest;
 import io.vigil.guard.v1.GuardGrpc;
 import io.vigil.guard.v1.RecordRequest;
+import io.vigil.guard.v1.SessionRequest;
+import io.vigil.guard.v1.SessionResponse;
 import io.vigil.guard.v1.Verdict;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.bench.InProcessBench;
@@ -113,6 +115,10 @@ final class BenchCommand extends Verb {
           + "counted from each check's scheduled time (default 0: closed loop, each session sends its next check when "
           + "the previous answer arrives).")
   double rate;
+
+  @Option(names = "--stream", description = "With --target: send each session's checks over one Session stream "
+      + "(bidirectional) instead of unary Check calls.")
+  boolean stream;
 
   @Option(names = "--policy-name", defaultValue = "retail", paramLabel = "NAME", description = "With --target: the loaded policy to bind sessions to (default retail).")
   String policyName;
@@ -306,15 +312,15 @@ final class BenchCommand extends Verb {
         }
         requests.add(checks);
       }
-      out().printf(Locale.ROOT, "(d) gRPC Check on %s: %d sessions of %d events, %s, %s warm-up, %s measured%n",
-          target, sessions, sessionEvents,
+      out().printf(Locale.ROOT, "(d) gRPC %s on %s: %d sessions of %d events, %s, %s warm-up, %s measured%n",
+          stream ? "checks over Session streams" : "Check", target, sessions, sessionEvents,
           rate > 0 ? String.format(Locale.ROOT, "open loop at %,.0f checks/s in all", rate)
               : "closed loop (each session sends its next check when the answer arrives)",
           warmup, duration);
       out().flush();
       long start = System.nanoTime();
       CheckLoad load = new CheckLoad(GuardGrpc.newStub(channel), requests, start + warmupNanos,
-          start + warmupNanos + measureNanos, rate, timer);
+          start + warmupNanos + measureNanos, rate, stream, timer);
       CheckLoad.Result result = load.run(start);
       double seconds = measureNanos / 1e9;
       long[] all = result.latencies();
@@ -355,12 +361,14 @@ final class BenchCommand extends Verb {
     private final long measureFrom;
     private final long end;
     private final long intervalNanos;
+    private final boolean streams;
     private final ScheduledExecutorService timer;
     private final SessionLoop[] loops;
     private final java.util.concurrent.CountDownLatch done;
 
     CheckLoad(GuardGrpc.GuardStub stub, List<List<CheckRequest>> requests, long measureFrom, long end, double rate,
-        ScheduledExecutorService timer) {
+        boolean streams, ScheduledExecutorService timer) {
+      this.streams = streams;
       this.stub = stub;
       this.requests = requests;
       this.measureFrom = measureFrom;
@@ -375,6 +383,9 @@ final class BenchCommand extends Verb {
       for (int s = 0; s < loops.length; s++) {
         loops[s] = new SessionLoop(requests.get(s), intervalNanos * s / loops.length);
         loops[s].scheduled = start;
+        if (streams) {
+          loops[s].useStream();
+        }
       }
       for (SessionLoop loop : loops) {
         loop.sendAtSchedule();
@@ -408,6 +419,9 @@ final class BenchCommand extends Verb {
     /** One session's checks, one at a time; its fields are touched by one callback at a time. */
     private final class SessionLoop implements io.grpc.stub.StreamObserver<CheckResponse> {
       private final List<CheckRequest> checks;
+      /** With --stream: the session's Session stream, its checks as stream messages; else null. */
+      private io.grpc.stub.StreamObserver<SessionRequest> stream;
+      private List<SessionRequest> streamed;
       private int next;
       private long scheduled;
       private long sent;
@@ -429,6 +443,9 @@ final class BenchCommand extends Verb {
 
       void sendAtSchedule() {
         if (scheduled >= end) {
+          if (stream != null) {
+            stream.onCompleted();
+          }
           done.countDown();
           return;
         }
@@ -449,7 +466,36 @@ final class BenchCommand extends Verb {
           scheduled = sent;
         }
         verdict = null;
-        stub.check(checks.get(next++ % checks.size()), this);
+        if (stream != null) {
+          stream.onNext(streamed.get(next++ % streamed.size()));
+        } else {
+          stub.check(checks.get(next++ % checks.size()), this);
+        }
+      }
+
+      /** Sends the checks over one Session stream instead of unary Check calls. */
+      void useStream() {
+        streamed = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+          streamed.add(SessionRequest.newBuilder().setRequestId(Integer.toString(i)).setCheck(checks.get(i)).build());
+        }
+        stream = stub.session(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(SessionResponse response) {
+            finish(response.hasCheck() ? response.getCheck().getDecision().getVerdict() : null);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            stream = null; // the stream broke: go on with unary checks (counted as an error here)
+            finish(null);
+          }
+
+          @Override
+          public void onCompleted() {
+            // the sidecar closes its side after the bench closed its own
+          }
+        });
       }
 
       @Override

@@ -88,13 +88,14 @@ public final class GuardServer implements AutoCloseable {
         new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest(), config.alternativesMaxEvents()),
         generator, workers);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-        // Check starts on the transport thread, and leaves it only when it would wait (see
-        // GuardService.check): on two cores, the two thread hand-offs of every call cost more
-        // than the decision. Every other method runs on the default pool.
+        // Check and the Session stream start on the transport thread, and leave it only when they
+        // would wait (see GuardService): on two cores, the two thread hand-offs of every call cost
+        // more than the decision. Every other method runs on the default pool.
         .callExecutor(new ServerCallExecutorSupplier() {
           @Override
           public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-            return call.getMethodDescriptor().getFullMethodName().equals(CHECK) ? Runnable::run : null;
+            String method = call.getMethodDescriptor().getFullMethodName();
+            return method.equals(CHECK) || method.equals(SESSION) ? Runnable::run : null;
           }
         })
         .addService(service)
@@ -112,6 +113,7 @@ public final class GuardServer implements AutoCloseable {
   }
 
   private static final String CHECK = GuardGrpc.getCheckMethod().getFullMethodName();
+  private static final String SESSION = GuardGrpc.getSessionMethod().getFullMethodName();
 
   /** Daemon threads named vigil-check-N, for checks that wait (a busy session, Z3, a durable append). */
   private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {

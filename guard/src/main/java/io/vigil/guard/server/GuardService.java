@@ -195,59 +195,160 @@ final class GuardService extends GuardGrpc.GuardImplBase {
 
   @Override
   public StreamObserver<SessionRequest> session(StreamObserver<SessionResponse> out) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(SessionRequest request) {
-        SessionResponse.Builder response = SessionResponse.newBuilder().setRequestId(request.getRequestId());
-        String op = "";
-        try {
-          Deadline deadline = deadline();
-          switch (request.getOpCase()) {
-            case CHECK:
-              op = "check";
-              response.setCheck(check(request.getCheck(), deadline));
-              break;
-            case RECORD:
-              op = "record";
-              response.setRecord(record(request.getRecord(), deadline));
-              break;
-            case ALLOWED:
-              op = "allowed";
-              response.setAllowed(allowed(request.getAllowed(), deadline));
-              break;
-            case CREATE:
-              op = "create";
-              response.setCreated(create(request.getCreate()));
-              break;
-            default:
-              throw GuardException.invalid("op", "set one of check, record, allowed, create");
-          }
-        } catch (RuntimeException e) {
-          Status status = status(e);
-          String field = e instanceof GuardException g && !g.field().isEmpty()
-              ? (op.isEmpty() ? g.field() : op + "." + g.field()) : "";
-          String message = e instanceof GuardException g && !g.field().isEmpty() && !op.isEmpty()
-              ? op + "." + g.getMessage() : status.getDescription();
-          response.setError(Error.newBuilder().setCode(status.getCode().name())
-              .setMessage(message == null ? "" : message).setField(field));
-        }
-        synchronized (out) {
-          out.onNext(response.build());
+    return new StreamRequests(out);
+  }
+
+  /**
+   * One Session stream's requests, answered in order. With a worker pool, requests arrive on the
+   * transport thread (see {@link GuardServer}): a check that can finish at once is answered
+   * there, anything else goes to a queue that a worker drains in order; while the queue is not
+   * empty, later requests join it, so a check never overtakes a record sent before it.
+   */
+  private final class StreamRequests implements StreamObserver<SessionRequest> {
+    private final StreamObserver<SessionResponse> out;
+    private final java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
+    /** A worker is draining the queue (guarded by this). */
+    private boolean draining;
+
+    StreamRequests(StreamObserver<SessionResponse> out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onNext(SessionRequest request) {
+      if (workers == null) {
+        reply(answer(request, deadline(), false));
+        return;
+      }
+      Runnable later = Context.current().wrap(() -> reply(answer(request, deadline(), false)));
+      synchronized (this) {
+        if (draining) {
+          queue.add(later);
+          return;
         }
       }
-
-      @Override
-      public void onError(Throwable t) {
-        // the client went away: nothing to answer
+      SessionResponse now = answer(request, deadline(), true);
+      if (now != null) {
+        reply(now);
+      } else {
+        enqueue(later);
       }
+    }
 
-      @Override
-      public void onCompleted() {
+    @Override
+    public void onError(Throwable t) {
+      // the client went away: nothing to answer
+    }
+
+    @Override
+    public void onCompleted() {
+      Runnable complete = () -> {
         synchronized (out) {
           out.onCompleted();
         }
+      };
+      synchronized (this) {
+        if (draining) {
+          queue.add(complete);
+          return;
+        }
       }
-    };
+      complete.run();
+    }
+
+    private void enqueue(Runnable task) {
+      boolean start;
+      synchronized (this) {
+        queue.add(task);
+        start = !draining;
+        draining = true;
+      }
+      if (start) {
+        try {
+          workers.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          synchronized (out) {
+            out.onError(Status.UNAVAILABLE.withDescription("the sidecar is shutting down").asRuntimeException());
+          }
+        }
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        Runnable task;
+        synchronized (this) {
+          task = queue.poll();
+          if (task == null) {
+            draining = false;
+            return;
+          }
+        }
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.log(Level.FINE, "answering a Session stream request", e); // the caller is gone
+        }
+      }
+    }
+
+    private void reply(SessionResponse response) {
+      synchronized (out) {
+        out.onNext(response);
+      }
+    }
+  }
+
+  /**
+   * The answer to one Session stream request. {@code now}: only a check that can finish at once
+   * is answered; null for anything else (nothing was done).
+   */
+  private SessionResponse answer(SessionRequest request, Deadline deadline, boolean now) {
+    if (now && (request.getOpCase() != SessionRequest.OpCase.CHECK
+        || sessions.store().blocks(request.getCheck().getRecordIfAllowed()))) {
+      return null;
+    }
+    SessionResponse.Builder response = SessionResponse.newBuilder().setRequestId(request.getRequestId());
+    String op = "";
+    try {
+      switch (request.getOpCase()) {
+        case CHECK:
+          op = "check";
+          if (now) {
+            CheckResponse answer = checkNow(request.getCheck(), deadline);
+            if (answer == null) {
+              return null;
+            }
+            response.setCheck(answer);
+          } else {
+            response.setCheck(check(request.getCheck(), deadline));
+          }
+          break;
+        case RECORD:
+          op = "record";
+          response.setRecord(record(request.getRecord(), deadline));
+          break;
+        case ALLOWED:
+          op = "allowed";
+          response.setAllowed(allowed(request.getAllowed(), deadline));
+          break;
+        case CREATE:
+          op = "create";
+          response.setCreated(create(request.getCreate()));
+          break;
+        default:
+          throw GuardException.invalid("op", "set one of check, record, allowed, create");
+      }
+    } catch (RuntimeException e) {
+      Status status = status(e);
+      String field = e instanceof GuardException g && !g.field().isEmpty()
+          ? (op.isEmpty() ? g.field() : op + "." + g.field()) : "";
+      String message = e instanceof GuardException g && !g.field().isEmpty() && !op.isEmpty()
+          ? op + "." + g.getMessage() : status.getDescription();
+      response.setError(Error.newBuilder().setCode(status.getCode().name())
+          .setMessage(message == null ? "" : message).setField(field));
+    }
+    return response.build();
   }
 
   // ---- operations shared by the unary RPCs and the stream -----------------------------------

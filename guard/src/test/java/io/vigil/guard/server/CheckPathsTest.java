@@ -13,7 +13,11 @@ import io.vigil.guard.v1.CheckResponse;
 import io.vigil.guard.v1.CreateSessionRequest;
 import io.vigil.guard.v1.Decision;
 import io.vigil.guard.v1.GetSessionRequest;
+import io.grpc.stub.StreamObserver;
+import io.vigil.guard.v1.GuardGrpc;
 import io.vigil.guard.v1.RecordRequest;
+import io.vigil.guard.v1.SessionRequest;
+import io.vigil.guard.v1.SessionResponse;
 import io.vigil.guard.v1.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A check is answered on the transport thread when it can finish at once, and on a worker when
- * it cannot (a deny that gets Z3 alternatives, a busy session): both paths answer the same.
+ * it cannot (a deny that gets Z3 alternatives, a busy session): both paths answer the same, and
+ * a Session stream still answers in order.
  */
 class CheckPathsTest {
   static final String SHOP = """
@@ -89,6 +94,39 @@ class CheckPathsTest {
       assertEquals("look order #x up before refunding it", denied.getViolations(0).getReason());
       assertTrue(denied.getAlternativesMap().isEmpty());
       assertEquals(Verdict.ALLOW, refund(server, "long", "#3").getVerdict());
+    }
+  }
+
+  @Test
+  void aStreamAnswersInOrderAndACheckSeesTheRecordSentBeforeIt() throws Exception {
+    try (TestServer server = start()) {
+      session(server, "stream", 1);
+      CollectingObserver<SessionResponse> answers = new CollectingObserver<>();
+      StreamObserver<SessionRequest> requests = GuardGrpc.newStub(server.channel).session(answers);
+      int rounds = 50;
+      for (int i = 0; i < rounds; i++) {
+        String order = "#s" + i;
+        // a record (answered by a worker), then at once a check that needs it, then one that does not
+        requests.onNext(SessionRequest.newBuilder().setRequestId("r" + i).setRecord(RecordRequest.newBuilder()
+            .setSessionId("stream").addEvents(callEvent("l" + i, "lookup", "{\"order_id\": \"" + order + "\"}"))
+            .addEvents(result("l" + i, "lookup", "{}"))).build());
+        requests.onNext(SessionRequest.newBuilder().setRequestId("c" + i).setCheck(CheckRequest.newBuilder()
+            .setSessionId("stream").setCall(call("x", "refund", "{\"order_id\": \"" + order + "\"}"))).build());
+        requests.onNext(SessionRequest.newBuilder().setRequestId("n" + i).setCheck(CheckRequest.newBuilder()
+            .setSessionId("stream").setCall(call("y", "refund", "{\"order_id\": \"#0\"}"))).build());
+      }
+      requests.onCompleted();
+      answers.done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      List<SessionResponse> got = answers.responses;
+      assertEquals(3 * rounds, got.size());
+      for (int i = 0; i < rounds; i++) {
+        assertEquals("r" + i, got.get(3 * i).getRequestId(), "answers come in request order");
+        assertEquals("c" + i, got.get(3 * i + 1).getRequestId());
+        assertEquals("n" + i, got.get(3 * i + 2).getRequestId());
+        assertEquals(Verdict.ALLOW, got.get(3 * i + 1).getCheck().getDecision().getVerdict(),
+            "the check of round " + i + " saw the lookup recorded just before it");
+        assertEquals(Verdict.ALLOW, got.get(3 * i + 2).getCheck().getDecision().getVerdict());
+      }
     }
   }
 
