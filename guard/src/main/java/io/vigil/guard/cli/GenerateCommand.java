@@ -155,9 +155,9 @@ final class GenerateCommand extends Verb {
 
   private ToolChoice toolChoice() {
     try {
-      return ToolChoice.valueOf(toolChoice.toUpperCase(java.util.Locale.ROOT));
+      return ToolChoice.parse(toolChoice);
     } catch (IllegalArgumentException e) {
-      throw new CliException("--tool-choice must be auto, required or none, got '" + toolChoice + "'");
+      throw new CliException("--tool-choice " + e.getMessage());
     }
   }
 

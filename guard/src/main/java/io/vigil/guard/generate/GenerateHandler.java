@@ -153,13 +153,10 @@ public final class GenerateHandler {
   }
 
   private static ToolChoice toolChoice(String text) {
-    if (text.isEmpty()) {
-      return ToolChoice.AUTO;
-    }
     try {
-      return ToolChoice.valueOf(text.toUpperCase(Locale.ROOT));
+      return ToolChoice.parse(text);
     } catch (IllegalArgumentException e) {
-      throw GuardException.invalid("tool_choice", "must be auto, required or none, got '" + text + "'");
+      throw GuardException.invalid("tool_choice", e.getMessage());
     }
   }
 
