@@ -120,6 +120,11 @@ final class BenchCommand extends Verb {
       + "(bidirectional) instead of unary Check calls.")
   boolean stream;
 
+  @Option(names = "--connections", defaultValue = "1", paramLabel = "N",
+      description = "With --target: HTTP/2 connections the sessions are spread over, round robin (default 1). The "
+          + "sidecar answers each connection on one transport thread, so one connection uses at most one of its cores.")
+  int connections;
+
   @Option(names = "--policy-name", defaultValue = "retail", paramLabel = "NAME", description = "With --target: the loaded policy to bind sessions to (default retail).")
   String policyName;
 
@@ -284,8 +289,16 @@ final class BenchCommand extends Verb {
     // check on two cores).
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor()
-        .eventLoopGroup(loop).channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class).build();
+    if (connections < 1 || connections > sessions) {
+      throw new CliException("--connections must be between 1 and --sessions (" + sessions + "), not " + connections);
+    }
+    // no retries: a failed check is counted as an error, and retry bookkeeping costs on every call
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      channels.add(NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().disableRetry()
+          .eventLoopGroup(loop).channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class).build());
+    }
+    ManagedChannel channel = channels.get(0);
     ScheduledExecutorService timer = loop.next();
     try {
       GuardGrpc.GuardBlockingStub setup = GuardGrpc.newBlockingStub(channel);
@@ -312,14 +325,16 @@ final class BenchCommand extends Verb {
         }
         requests.add(checks);
       }
-      out().printf(Locale.ROOT, "(d) gRPC %s on %s: %d sessions of %d events, %s, %s warm-up, %s measured%n",
-          stream ? "checks over Session streams" : "Check", target, sessions, sessionEvents,
+      out().printf(Locale.ROOT, "(d) gRPC %s on %s: %d sessions of %d events over %d connection%s, %s, %s warm-up, %s measured%n",
+          stream ? "checks over Session streams" : "Check", target, sessions, sessionEvents, connections,
+          connections == 1 ? "" : "s",
           rate > 0 ? String.format(Locale.ROOT, "open loop at %,.0f checks/s in all", rate)
               : "closed loop (each session sends its next check when the answer arrives)",
           warmup, duration);
       out().flush();
       long start = System.nanoTime();
-      CheckLoad load = new CheckLoad(GuardGrpc.newStub(channel), requests, start + warmupNanos,
+      List<GuardGrpc.GuardStub> stubs = channels.stream().map(GuardGrpc::newStub).toList();
+      CheckLoad load = new CheckLoad(stubs, requests, start + warmupNanos,
           start + warmupNanos + measureNanos, rate, stream, timer);
       CheckLoad.Result result = load.run(start);
       double seconds = measureNanos / 1e9;
@@ -338,7 +353,9 @@ final class BenchCommand extends Verb {
           all.length - result.denied() - result.errors(), result.denied(), result.errors());
       return result.denied() + result.errors() > 0 ? ExitCodes.VERDICT : ExitCodes.OK;
     } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      for (ManagedChannel c : channels) {
+        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
@@ -356,7 +373,8 @@ final class BenchCommand extends Verb {
   private static final class CheckLoad {
     record Result(long[] latencies, long[] serviceLatencies, long denied, long errors, long late) {}
 
-    private final GuardGrpc.GuardStub stub;
+    /** The sessions' stubs, one per connection; session s uses stubs[s % n]. */
+    private final List<GuardGrpc.GuardStub> stubs;
     private final List<List<CheckRequest>> requests;
     private final long measureFrom;
     private final long end;
@@ -366,10 +384,10 @@ final class BenchCommand extends Verb {
     private final SessionLoop[] loops;
     private final java.util.concurrent.CountDownLatch done;
 
-    CheckLoad(GuardGrpc.GuardStub stub, List<List<CheckRequest>> requests, long measureFrom, long end, double rate,
+    CheckLoad(List<GuardGrpc.GuardStub> stubs, List<List<CheckRequest>> requests, long measureFrom, long end, double rate,
         boolean streams, ScheduledExecutorService timer) {
       this.streams = streams;
-      this.stub = stub;
+      this.stubs = stubs;
       this.requests = requests;
       this.measureFrom = measureFrom;
       this.end = end;
@@ -381,7 +399,7 @@ final class BenchCommand extends Verb {
 
     Result run(long start) throws InterruptedException {
       for (int s = 0; s < loops.length; s++) {
-        loops[s] = new SessionLoop(requests.get(s), intervalNanos * s / loops.length);
+        loops[s] = new SessionLoop(stubs.get(s % stubs.size()), requests.get(s), intervalNanos * s / loops.length);
         loops[s].scheduled = start;
         if (streams) {
           loops[s].useStream();
@@ -418,6 +436,7 @@ final class BenchCommand extends Verb {
 
     /** One session's checks, one at a time; its fields are touched by one callback at a time. */
     private final class SessionLoop implements io.grpc.stub.StreamObserver<CheckResponse> {
+      private final GuardGrpc.GuardStub stub;
       private final List<CheckRequest> checks;
       /** With --stream: the session's Session stream, its checks as stream messages; else null. */
       private io.grpc.stub.StreamObserver<SessionRequest> stream;
@@ -436,7 +455,8 @@ final class BenchCommand extends Verb {
       private final long offset;
       private boolean open;
 
-      SessionLoop(List<CheckRequest> checks, long offset) {
+      SessionLoop(GuardGrpc.GuardStub stub, List<CheckRequest> checks, long offset) {
+        this.stub = stub;
         this.checks = checks;
         this.offset = offset;
       }

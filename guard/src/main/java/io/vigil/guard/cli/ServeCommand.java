@@ -58,6 +58,11 @@ final class ServeCommand extends Verb {
       description = "JSON Lines decision log; '-' is stdout. Default: DIR/decisions.jsonl for a file:DIR store, else stdout.")
   String decisionLog;
 
+  @Option(names = "--decision-log-flush", defaultValue = "10", paramLabel = "MS",
+      description = "Decision log lines are flushed at most MS ms after their decision (default 10); 0 flushes every "
+          + "line as it is written (one write system call per decision).")
+  long decisionLogFlushMillis;
+
   @Option(names = "--poll-interval", defaultValue = "500", paramLabel = "MS", description = "How often the policy directory is checked for changes (ms).")
   long pollMillis;
 
@@ -115,7 +120,12 @@ final class ServeCommand extends Verb {
     }
     String logTarget = decisionLog != null ? decisionLog
         : store.startsWith("file:") ? Path.of(store.substring(5)).resolve("decisions.jsonl").toString() : "-";
-    DecisionLog log = DecisionLog.open(logTarget);
+    if (decisionLogFlushMillis < 0) {
+      registry.close();
+      events.close();
+      throw new CliException("--decision-log-flush must be 0 or more (ms), not " + decisionLogFlushMillis);
+    }
+    DecisionLog log = DecisionLog.open(logTarget, Duration.ofMillis(decisionLogFlushMillis));
     GuardServer.Config config = new GuardServer.Config(host, port, serveMode, maxRequestBytes, maxEvents, alternativesMaxEvents);
     ModelRuntime runtime = null;
     if (model != null || randomModel != null) {

@@ -38,7 +38,17 @@ import picocli.CommandLine.Spec;
 public final class VigilCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  /**
+   * Netty's leak detector, on by default, records a stack trace for a sample of the buffers every
+   * call allocates; Vigil's buffers are all gRPC's own, so it is off unless asked for (set
+   * {@code -Dio.grpc.netty.shaded.io.netty.leakDetection.level}).
+   */
+  private static final String NETTY_LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
+
   public static void main(String[] args) {
+    if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
+      System.setProperty(NETTY_LEAK_DETECTION, "disabled");
+    }
     System.exit(new CommandLine(new VigilCommand()).execute(args));
   }
 

@@ -62,10 +62,12 @@ public final class GuardServer implements AutoCloseable {
   private final PolicyRegistry policies;
   private final DecisionLog decisions;
   private final ExecutorService workers;
+  private final ExecutorService otherCalls;
 
   private GuardServer(Server server, HealthStatusManager health, EventStore store, PolicyRegistry policies,
-      DecisionLog decisions, ExecutorService workers) {
+      DecisionLog decisions, ExecutorService workers, ExecutorService otherCalls) {
     this.workers = workers;
+    this.otherCalls = otherCalls;
     this.server = server;
     this.health = health;
     this.store = store;
@@ -83,19 +85,22 @@ public final class GuardServer implements AutoCloseable {
       GenerateHandler generator) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     SessionRegistry sessions = new SessionRegistry(store, policies);
-    ExecutorService workers = Executors.newCachedThreadPool(new WorkerThreads());
+    ExecutorService workers = Executors.newCachedThreadPool(new WorkerThreads("vigil-check-"));
+    ExecutorService otherCalls = Executors.newCachedThreadPool(new WorkerThreads("vigil-rpc-"));
     GuardService service = new GuardService(sessions, decisions, config.mode(),
         new GuardService.Limits(config.maxRequestBytes(), config.maxEventsPerRequest(), config.alternativesMaxEvents()),
         generator, workers);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-        // Check and the Session stream start on the transport thread, and leave it only when they
+        // Check and the Session stream run on the transport thread, and leave it only when they
         // would wait (see GuardService): on two cores, the two thread hand-offs of every call cost
-        // more than the decision. Every other method runs on the default pool.
+        // more than the decision. The server's own executor is direct, so that not even the method
+        // lookup hops to a pool; every other method is switched to the pool below.
+        .directExecutor()
         .callExecutor(new ServerCallExecutorSupplier() {
           @Override
           public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
             String method = call.getMethodDescriptor().getFullMethodName();
-            return method.equals(CHECK) || method.equals(SESSION) ? Runnable::run : null;
+            return method.equals(CHECK) || method.equals(SESSION) ? null : otherCalls;
           }
         })
         .addService(service)
@@ -109,19 +114,27 @@ public final class GuardServer implements AutoCloseable {
         .start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(GuardGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    return new GuardServer(server, health, store, policies, decisions, workers);
+    return new GuardServer(server, health, store, policies, decisions, workers, otherCalls);
   }
 
   private static final String CHECK = GuardGrpc.getCheckMethod().getFullMethodName();
   private static final String SESSION = GuardGrpc.getSessionMethod().getFullMethodName();
 
-  /** Daemon threads named vigil-check-N, for checks that wait (a busy session, Z3, a durable append). */
+  /**
+   * Daemon threads named PREFIX-N: vigil-check-N for checks that wait (a busy session, Z3, a
+   * durable append), vigil-rpc-N for every other method.
+   */
   private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    private final String prefix;
+
+    WorkerThreads(String prefix) {
+      this.prefix = prefix;
+    }
 
     @Override
     public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "vigil-check-" + count.incrementAndGet());
+      Thread t = new Thread(r, prefix + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     }
@@ -158,6 +171,7 @@ public final class GuardServer implements AutoCloseable {
       server.shutdownNow();
     }
     workers.shutdown(); // calls answered from workers were in flight until answered: none is left
+    otherCalls.shutdown();
     decisions.close();
     policies.close();
     store.close();

@@ -136,6 +136,33 @@ class OperationsTest {
   }
 
   @Test
+  void aBufferedDecisionLogFlushesWithinItsIntervalAndOnClose() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("policies"));
+    Files.writeString(dir.resolve("shop.vigil"), V1);
+    Path log = tmp.resolve("buffered.jsonl");
+    try (TestServer server = TestServer.start(dir, CheckOutcome.Mode.ENFORCE, new MemoryEventStore(),
+        DecisionLog.open(log.toString(), Duration.ofMillis(50)), Duration.ZERO)) {
+      server.stub.createSession(CreateSessionRequest.newBuilder().setSessionId("b").setPolicy("shop").build());
+      assertEquals(Verdict.DENY, refund(server, "b").getVerdict());
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (Files.readAllLines(log).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, Files.readAllLines(log).size(), "the line is flushed within the interval, not only on close");
+      for (int i = 0; i < 200; i++) {
+        refund(server, "b");
+      }
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(201, lines.size(), "close flushes every buffered line");
+    for (String line : lines) {
+      JsonNode json = new ObjectMapper().readTree(line);
+      assertEquals("deny", json.get("decision").asText(), line);
+      assertEquals("lookup_first", json.get("violations").get(0).get("rule").asText(), line);
+    }
+  }
+
+  @Test
   void healthAndReflection() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("policies"));
     Files.writeString(dir.resolve("shop.vigil"), V1);
