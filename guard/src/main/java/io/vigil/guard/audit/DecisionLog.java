@@ -41,8 +41,8 @@ import java.util.logging.Logger;
  */
 public final class DecisionLog implements AutoCloseable {
   private static final Logger log = Logger.getLogger(DecisionLog.class.getName());
-  /** The default of {@code vigil serve --decision-log-flush}. */
-  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
+  /** The default of {@code vigil serve --decision-log-flush}, in milliseconds. */
+  public static final long DEFAULT_FLUSH_MILLIS = 10;
 
   private final Writer out;
   private final boolean closeOut;
@@ -134,81 +134,79 @@ public final class DecisionLog implements AutoCloseable {
 
   /** The decision's JSON line, newline included, streamed into {@code g} without building a tree. */
   private static void line(JsonGenerator g, String time, String decisionId, CheckOutcome outcome) throws IOException {
-    {
+    g.writeStartObject();
+    g.writeStringField("time", time);
+    g.writeStringField("decision_id", decisionId);
+    g.writeStringField("session", outcome.sessionId());
+    g.writeStringField("policy", outcome.policy().name());
+    g.writeStringField("policy_version", outcome.policy().version());
+    g.writeStringField("mode", outcome.mode() == CheckOutcome.Mode.SHADOW ? "shadow" : "enforce");
+    g.writeObjectFieldStart("call");
+    if (outcome.call().id() != null) {
+      g.writeStringField("id", outcome.call().id());
+    }
+    g.writeStringField("tool", outcome.call().tool());
+    ObjectNode json = outcome.callJson();
+    if (json.has("args")) {
+      g.writeFieldName("args");
+      g.writeTree(json.get("args"));
+    }
+    if (json.has("time")) {
+      g.writeFieldName("time");
+      g.writeTree(json.get("time"));
+    }
+    g.writeEndObject();
+    Decision decision = outcome.decision();
+    g.writeStringField("decision", switch (outcome.verdict()) {
+      case ALLOW -> "allow";
+      case DENY -> "deny";
+      case ERROR -> "error";
+    });
+    g.writeBooleanField("allowed", outcome.allowed());
+    g.writeArrayFieldStart("rules");
+    for (Decision.Violation v : decision.violations()) {
+      g.writeString(v.rule());
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("reasons");
+    for (Decision.Violation v : decision.violations()) {
+      g.writeString(v.reason());
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("violations");
+    for (Decision.Violation v : decision.violations()) {
       g.writeStartObject();
-      g.writeStringField("time", time);
-      g.writeStringField("decision_id", decisionId);
-      g.writeStringField("session", outcome.sessionId());
-      g.writeStringField("policy", outcome.policy().name());
-      g.writeStringField("policy_version", outcome.policy().version());
-      g.writeStringField("mode", outcome.mode() == CheckOutcome.Mode.SHADOW ? "shadow" : "enforce");
-      g.writeObjectFieldStart("call");
-      if (outcome.call().id() != null) {
-        g.writeStringField("id", outcome.call().id());
+      g.writeStringField("rule", v.rule());
+      g.writeStringField("reason", v.reason());
+      g.writeArrayFieldStart("witnesses");
+      for (int w : v.witnesses()) {
+        g.writeNumber(w);
       }
-      g.writeStringField("tool", outcome.call().tool());
-      ObjectNode json = outcome.callJson();
-      if (json.has("args")) {
-        g.writeFieldName("args");
-        g.writeTree(json.get("args"));
-      }
-      if (json.has("time")) {
-        g.writeFieldName("time");
-        g.writeTree(json.get("time"));
-      }
+      g.writeEndArray();
       g.writeEndObject();
-      Decision decision = outcome.decision();
-      g.writeStringField("decision", switch (outcome.verdict()) {
-        case ALLOW -> "allow";
-        case DENY -> "deny";
-        case ERROR -> "error";
-      });
-      g.writeBooleanField("allowed", outcome.allowed());
-      g.writeArrayFieldStart("rules");
-      for (Decision.Violation v : decision.violations()) {
-        g.writeString(v.rule());
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("reasons");
-      for (Decision.Violation v : decision.violations()) {
-        g.writeString(v.reason());
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("violations");
-      for (Decision.Violation v : decision.violations()) {
-        g.writeStartObject();
-        g.writeStringField("rule", v.rule());
-        g.writeStringField("reason", v.reason());
-        g.writeArrayFieldStart("witnesses");
-        for (int w : v.witnesses()) {
-          g.writeNumber(w);
+    }
+    g.writeEndArray();
+    if (!decision.alternatives().isEmpty()) {
+      g.writeObjectFieldStart("alternatives");
+      for (Map.Entry<String, List<Value>> e : decision.alternatives().entrySet()) {
+        g.writeArrayFieldStart(e.getKey());
+        for (Value v : e.getValue()) {
+          g.writeTree(Json.toNode(v));
         }
         g.writeEndArray();
-        g.writeEndObject();
       }
-      g.writeEndArray();
-      if (!decision.alternatives().isEmpty()) {
-        g.writeObjectFieldStart("alternatives");
-        for (Map.Entry<String, List<Value>> e : decision.alternatives().entrySet()) {
-          g.writeArrayFieldStart(e.getKey());
-          for (Value v : e.getValue()) {
-            g.writeTree(Json.toNode(v));
-          }
-          g.writeEndArray();
-        }
-        g.writeEndObject();
-      }
-      if (decision.engineError().isPresent()) {
-        g.writeStringField("error", decision.engineError().get());
-      }
-      g.writeBooleanField("recorded", outcome.recorded());
-      if (outcome.recorded()) {
-        g.writeNumberField("seq", outcome.seq());
-      }
-      g.writeNumberField("micros", outcome.micros());
       g.writeEndObject();
-      g.writeRaw('\n');
     }
+    if (decision.engineError().isPresent()) {
+      g.writeStringField("error", decision.engineError().get());
+    }
+    g.writeBooleanField("recorded", outcome.recorded());
+    if (outcome.recorded()) {
+      g.writeNumberField("seq", outcome.seq());
+    }
+    g.writeNumberField("micros", outcome.micros());
+    g.writeEndObject();
+    g.writeRaw('\n');
   }
 
   private synchronized void flushIfDirty() {

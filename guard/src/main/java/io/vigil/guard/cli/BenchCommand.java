@@ -287,11 +287,11 @@ final class BenchCommand extends Verb {
     // One event loop thread does everything on the client side: sends, answers (direct executor)
     // and the open loop's timers; no thread hands work to another (a hand-off costs more than a
     // check on two cores).
-    boolean epoll = Epoll.isAvailable();
-    EventLoopGroup loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
     if (connections < 1 || connections > sessions) {
       throw new CliException("--connections must be between 1 and --sessions (" + sessions + "), not " + connections);
     }
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
     // no retries: a failed check is counted as an error, and retry bookkeeping costs on every call
     List<ManagedChannel> channels = new ArrayList<>();
     for (int c = 0; c < connections; c++) {

@@ -58,7 +58,7 @@ final class ServeCommand extends Verb {
       description = "JSON Lines decision log; '-' is stdout. Default: DIR/decisions.jsonl for a file:DIR store, else stdout.")
   String decisionLog;
 
-  @Option(names = "--decision-log-flush", defaultValue = "10", paramLabel = "MS",
+  @Option(names = "--decision-log-flush", defaultValue = "" + DecisionLog.DEFAULT_FLUSH_MILLIS, paramLabel = "MS",
       description = "Decision log lines are flushed at most MS ms after their decision (default 10); 0 flushes every "
           + "line as it is written (one write system call per decision).")
   long decisionLogFlushMillis;

@@ -102,14 +102,19 @@ class OperationsTest {
     }
   }
 
-  @Test
-  void shadowModeLogsTheVerdictAndAllows() throws Exception {
+  /** A server over the V1 shop policy writing {@code decisions}, with session {@code session} created. */
+  private TestServer withDecisionLog(CheckOutcome.Mode mode, DecisionLog decisions, String session) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("policies"));
     Files.writeString(dir.resolve("shop.vigil"), V1);
+    TestServer server = TestServer.start(dir, mode, new MemoryEventStore(), decisions, Duration.ZERO);
+    server.stub.createSession(CreateSessionRequest.newBuilder().setSessionId(session).setPolicy("shop").build());
+    return server;
+  }
+
+  @Test
+  void shadowModeLogsTheVerdictAndAllows() throws Exception {
     Path log = tmp.resolve("decisions.jsonl");
-    try (TestServer server = TestServer.start(dir, CheckOutcome.Mode.SHADOW, new MemoryEventStore(),
-        DecisionLog.open(log.toString()), Duration.ZERO)) {
-      server.stub.createSession(CreateSessionRequest.newBuilder().setSessionId("s").setPolicy("shop").build());
+    try (TestServer server = withDecisionLog(CheckOutcome.Mode.SHADOW, DecisionLog.open(log.toString()), "s")) {
       Decision d = server.stub.check(CheckRequest.newBuilder().setSessionId("s")
           .setCall(call("c1", "refund", "{\"order_id\": \"#1\"}")).setRecordIfAllowed(true).build()).getDecision();
       assertTrue(d.getAllowed());
@@ -137,12 +142,9 @@ class OperationsTest {
 
   @Test
   void aBufferedDecisionLogFlushesWithinItsIntervalAndOnClose() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("policies"));
-    Files.writeString(dir.resolve("shop.vigil"), V1);
     Path log = tmp.resolve("buffered.jsonl");
-    try (TestServer server = TestServer.start(dir, CheckOutcome.Mode.ENFORCE, new MemoryEventStore(),
-        DecisionLog.open(log.toString(), Duration.ofMillis(50)), Duration.ZERO)) {
-      server.stub.createSession(CreateSessionRequest.newBuilder().setSessionId("b").setPolicy("shop").build());
+    try (TestServer server = withDecisionLog(CheckOutcome.Mode.ENFORCE,
+        DecisionLog.open(log.toString(), Duration.ofMillis(50)), "b")) {
       assertEquals(Verdict.DENY, refund(server, "b").getVerdict());
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (Files.readAllLines(log).isEmpty() && System.nanoTime() < deadline) {
