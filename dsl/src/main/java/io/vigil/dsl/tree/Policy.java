@@ -19,8 +19,14 @@ public record Policy(
     rules = List.copyOf(rules);
   }
 
+  /** A plain loop, not a stream: the sidecar looks a tool up on every check. */
   public Optional<ToolDecl> tool(String name) {
-    return tools.stream().filter(t -> t.name().equals(name)).findFirst();
+    for (ToolDecl tool : tools) {
+      if (tool.name().equals(name)) {
+        return Optional.of(tool);
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<GroupDecl> group(String name) {
@@ -34,7 +40,12 @@ public record Policy(
     }
 
     public Optional<Param> param(String name) {
-      return params.stream().filter(p -> p.name().equals(name)).findFirst();
+      for (Param param : params) {
+        if (param.name().equals(name)) {
+          return Optional.of(param);
+        }
+      }
+      return Optional.empty();
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.guard.session.CheckOutcome;
 import io.vigil.guard.session.EventJson;
 import io.vigil.solver.decision.Decision;
+import io.vigil.solver.trace.InstantText;
 import io.vigil.solver.value.Json;
 import io.vigil.solver.value.Value;
 import java.io.BufferedWriter;
@@ -113,7 +114,7 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   public void write(String decisionId, CheckOutcome outcome) {
-    String time = Instant.now().toString();
+    String time = InstantText.of(Instant.now());
     synchronized (this) {
       if (closed) {
         log.warning("decision " + decisionId + " came after the decision log " + target + " was closed");

@@ -10,6 +10,7 @@ import io.vigil.guard.v1.Event;
 import io.vigil.guard.v1.ToolCall;
 import io.vigil.guard.v1.ToolResult;
 import io.vigil.guard.v1.UserMessage;
+import io.vigil.solver.trace.InstantText;
 import io.vigil.solver.trace.Timestamps;
 import java.time.Instant;
 
@@ -98,7 +99,7 @@ final class ProtoEvents {
 
   static String time(String text, String field, Instant received) {
     if (text.isEmpty()) {
-      return received.toString();
+      return InstantText.of(received);
     }
     if (Timestamps.parseSeconds(text).isEmpty()) {
       throw GuardException.invalid(field, "not an RFC 3339 time: '" + text + "'");

@@ -52,12 +52,16 @@ abstract class AbstractEventStore implements EventStore {
   }
 
   Optional<State> state(String sessionId) {
-    if (sessionId == null || !SESSION_ID.matcher(sessionId).matches()) {
+    if (sessionId == null) {
       return Optional.empty();
     }
+    // a session in memory was created or loaded under a valid id: the pattern is checked only on a miss
     State state = sessions.get(sessionId);
     if (state != null) {
       return Optional.of(state);
+    }
+    if (!SESSION_ID.matcher(sessionId).matches()) {
+      return Optional.empty();
     }
     synchronized (createLock) {
       state = sessions.get(sessionId);

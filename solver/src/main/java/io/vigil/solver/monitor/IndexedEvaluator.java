@@ -14,6 +14,9 @@ import java.util.List;
  */
 final class IndexedEvaluator extends Evaluator {
   private final Monitor monitor;
+  /** Cursors by nesting depth, reused across quantifiers so a decision allocates few. */
+  private Monitor.Cursor[] cursors = new Monitor.Cursor[4];
+  private int openCursors;
 
   IndexedEvaluator(Situation situation, int variables, Monitor monitor) {
     super(situation, variables);
@@ -43,14 +46,18 @@ final class IndexedEvaluator extends Evaluator {
       return false;
     }
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
-    Formula body = indexedBody(plan, e.body());
-    for (int j = cursor.next(); j >= 0; j = cursor.next()) {
-      positions[e.var()] = j;
-      if (holds(body)) {
-        return true;
+    try {
+      Formula body = indexedBody(plan, e.body());
+      for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+        positions[e.var()] = j;
+        if (holds(body)) {
+          return true;
+        }
       }
+      return false;
+    } finally {
+      openCursors--;
     }
-    return false;
   }
 
   @Override
@@ -62,14 +69,18 @@ final class IndexedEvaluator extends Evaluator {
     }
     int lo = Math.max(0, position(a.lo()));
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
-    Formula body = indexedBody(plan, a.body());
-    for (int j = cursor.next(); j >= 0; j = cursor.next()) {
-      positions[a.var()] = j;
-      if (!holds(body)) {
-        return false;
+    try {
+      Formula body = indexedBody(plan, a.body());
+      for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+        positions[a.var()] = j;
+        if (!holds(body)) {
+          return false;
+        }
       }
+      return true;
+    } finally {
+      openCursors--;
     }
-    return true;
   }
 
   @Override
@@ -80,15 +91,19 @@ final class IndexedEvaluator extends Evaluator {
       return super.countPos(c);
     }
     Monitor.Cursor cursor = cursor(plan.support(), 0, hi);
-    Formula body = indexedBody(plan, c.body());
-    int count = 0;
-    for (int j = cursor.next(); j >= 0; j = cursor.next()) {
-      positions[c.var()] = j;
-      if (holds(body)) {
-        count++;
+    try {
+      Formula body = indexedBody(plan, c.body());
+      int count = 0;
+      for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+        positions[c.var()] = j;
+        if (holds(body)) {
+          count++;
+        }
       }
+      return count;
+    } finally {
+      openCursors--;
     }
-    return count;
   }
 
   /** The latest k in [lo, hi) where the body of {@code a} is false, else -1. */
@@ -104,14 +119,18 @@ final class IndexedEvaluator extends Evaluator {
       return -1;
     }
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
-    Formula body = indexedBody(plan, a.body());
-    for (int k = cursor.next(); k >= 0; k = cursor.next()) {
-      positions[a.var()] = k;
-      if (!holds(body)) {
-        return k;
+    try {
+      Formula body = indexedBody(plan, a.body());
+      for (int k = cursor.next(); k >= 0; k = cursor.next()) {
+        positions[a.var()] = k;
+        if (!holds(body)) {
+          return k;
+        }
       }
+      return -1;
+    } finally {
+      openCursors--;
     }
-    return -1;
   }
 
   /** At positions an index names: the body without the conjuncts the index's filter checked. */
@@ -119,12 +138,31 @@ final class IndexedEvaluator extends Evaluator {
     return plan.residual() != null && monitor.filtersHeld() ? plan.residual() : body;
   }
 
+  /** Claims the cursor of the next depth; the caller releases it ({@code openCursors--}) when done. */
   private Monitor.Cursor cursor(List<MonitorPlan.Alt> support, int lo, int hi) {
-    Value[] keys = new Value[support.size()];
-    for (int i = 0; i < keys.length; i++) {
-      Term key = support.get(i).key();
-      keys[i] = key == null ? null : value(key);
+    if (openCursors == cursors.length) {
+      cursors = java.util.Arrays.copyOf(cursors, openCursors * 2);
     }
-    return monitor.cursor(support, keys, lo, hi, situation.now());
+    Monitor.Cursor cursor = cursors[openCursors];
+    if (cursor == null) {
+      cursor = cursors[openCursors] = new Monitor.Cursor(support.size() * 2);
+    }
+    // claimed before the keys are evaluated: a key term may itself walk a (deeper) cursor
+    openCursors++;
+    try {
+      if (cursor.keys.length < support.size()) {
+        cursor.keys = new Value[support.size()];
+      }
+      Value[] keys = cursor.keys;
+      for (int i = 0; i < support.size(); i++) {
+        Term key = support.get(i).key();
+        keys[i] = key == null ? null : value(key);
+      }
+      monitor.fill(cursor, support, keys, lo, hi, situation.now());
+      return cursor;
+    } catch (RuntimeException e) {
+      openCursors--;
+      throw e;
+    }
   }
 }

@@ -269,11 +269,12 @@ public final class Monitor {
   }
 
   /**
-   * The candidate positions in [lo, hi) of a support, newest first. {@code keys} are the key
-   * values of the support's parts (evaluated by the caller), {@code now} the decision's time.
+   * Fills {@code cursor} with the candidate positions in [lo, hi) of a support, newest first.
+   * {@code keys} are the key values of the support's parts (evaluated by the caller), {@code now}
+   * the decision's time.
    */
-  Cursor cursor(List<MonitorPlan.Alt> support, Value[] keys, int lo, int hi, BigDecimal now) {
-    Cursor cursor = new Cursor(support.size() * 2);
+  void fill(Cursor cursor, List<MonitorPlan.Alt> support, Value[] keys, int lo, int hi, BigDecimal now) {
+    cursor.clear();
     for (int a = 0; a < support.size(); a++) {
       MonitorPlan.Alt alt = support.get(a);
       int g = plan.groupOf(alt.spec());
@@ -298,7 +299,6 @@ public final class Monitor {
         cursor.add(keyed.always[slot], floor(alt, lo, hi, now), hi);
       }
     }
-    return cursor;
   }
 
   /** The lowest position a part of a support can name: {@code lo}, or the start of its window. */
@@ -349,10 +349,19 @@ public final class Monitor {
     private int n;
     private int last = Integer.MAX_VALUE;
 
+    /** Key values of the support being walked, filled by the evaluator that owns the cursor. */
+    Value[] keys = new Value[4];
+
     Cursor(int capacity) {
       lists = new IntList[Math.max(1, capacity)];
       next = new int[lists.length];
       floors = new int[lists.length];
+    }
+
+    /** Empty again, for reuse: an evaluator keeps one cursor per nesting depth. */
+    void clear() {
+      n = 0;
+      last = Integer.MAX_VALUE;
     }
 
     void add(IntList list, int floor, int hi) {
