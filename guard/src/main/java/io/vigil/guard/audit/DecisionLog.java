@@ -9,6 +9,7 @@ import io.vigil.solver.trace.InstantText;
 import io.vigil.solver.value.Json;
 import io.vigil.solver.value.Value;
 import java.io.BufferedWriter;
+import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -21,9 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -33,38 +36,39 @@ import java.util.logging.Logger;
  * {@code error}), {@code allowed} (what the caller was told: always true in shadow mode),
  * {@code rules}, {@code reasons}, {@code violations} (rule, reason, witnesses),
  * {@code alternatives}, {@code error}, {@code recorded}, {@code seq}, {@code micros}. Lines are
- * written whole; a write failure is logged, never fails a decision.
+ * written whole, in the order of {@link #write}; a write failure is logged, never fails a
+ * decision, and loses only the lines it hit.
  *
- * <p>With a flush interval, lines are buffered and a daemon thread flushes them at most that long
- * after they were written (and {@link #close} flushes the rest), so that a busy sidecar makes one
- * write system call per interval instead of one per decision; with {@link Duration#ZERO}, every
- * line is flushed as it is written.
+ * <p>With a flush interval, {@link #write} only queues the decision: a daemon thread turns the
+ * queue into lines and flushes them at most that long after they were queued (and {@link #close}
+ * writes the rest), so the thread answering the agent neither formats JSON nor makes a system
+ * call per decision. Should that thread fall {@value #MAX_QUEUED} decisions behind, the caller
+ * writes the queue itself: a busy sidecar slows down, it never drops a line. With {@link
+ * Duration#ZERO}, every line is written and flushed by {@link #write} itself.
  */
 public final class DecisionLog implements AutoCloseable {
   private static final Logger log = Logger.getLogger(DecisionLog.class.getName());
   /** The default of {@code vigil serve --decision-log-flush}, in milliseconds. */
   public static final long DEFAULT_FLUSH_MILLIS = 10;
+  /** Decisions queued before a caller has to write them itself. */
+  static final int MAX_QUEUED = 8192;
+
+  /** A decision waiting to be written. */
+  private record Queued(Instant time, String decisionId, CheckOutcome outcome) {}
 
   private final Writer out;
   private final boolean closeOut;
   private final String target;
   private final boolean flushEachLine;
-  /** Lines were written since the last flush (guarded by this). */
-  private boolean dirty;
-  private boolean closed;
+  private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile boolean closed;
   private final ScheduledExecutorService flusher;
-  /** One generator for the log's whole life, so a line allocates no parser state (guarded by this). */
-  private final JsonGenerator json;
+  /** Formats one line at a time into {@link #line} (guarded by this). */
+  private final LineWriter lines = new LineWriter();
 
   private DecisionLog(Writer out, boolean closeOut, String target, Duration flushInterval) {
     this.out = out;
-    try {
-      this.json = EventJson.MAPPER.getFactory().createGenerator(out)
-          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-          .setRootValueSeparator(null);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
     this.closeOut = closeOut;
     this.target = target;
     this.flushEachLine = flushInterval.isZero();
@@ -77,7 +81,7 @@ public final class DecisionLog implements AutoCloseable {
         return t;
       });
       long nanos = flushInterval.toNanos();
-      flusher.scheduleWithFixedDelay(this::flushIfDirty, nanos, nanos, TimeUnit.NANOSECONDS);
+      flusher.scheduleWithFixedDelay(this::writeQueued, nanos, nanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -104,6 +108,11 @@ public final class DecisionLog implements AutoCloseable {
     return new DecisionLog(writer, true, file.toString(), flushInterval);
   }
 
+  /** {@code out} itself (tests: a writer that fails), lines flushed at most {@code flushInterval} after they were written. */
+  static DecisionLog to(Writer out, String target, Duration flushInterval) {
+    return new DecisionLog(out, true, target, flushInterval);
+  }
+
   /** A log that keeps nothing. */
   public static DecisionLog discard() {
     return new DecisionLog(Writer.nullWriter(), true, "nowhere", Duration.ZERO);
@@ -114,22 +123,94 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   public void write(String decisionId, CheckOutcome outcome) {
-    String time = InstantText.of(Instant.now());
-    synchronized (this) {
-      if (closed) {
-        log.warning("decision " + decisionId + " came after the decision log " + target + " was closed");
-        return;
+    Queued decision = new Queued(Instant.now(), decisionId, outcome);
+    if (closed) {
+      log.warning("decision " + decisionId + " came after the decision log " + target + " was closed");
+      return;
+    }
+    if (flushEachLine) {
+      synchronized (this) {
+        writeLine(decision);
+        flush();
+      }
+      return;
+    }
+    queue.add(decision);
+    if (queued.incrementAndGet() >= MAX_QUEUED) {
+      synchronized (this) {
+        drain(); // the log thread fell behind: the caller helps rather than let the queue grow
+      }
+    }
+  }
+
+  /** The log thread's work: every queued decision as a line, then one flush. */
+  private synchronized void writeQueued() {
+    if (!closed && drain()) {
+      flush();
+    }
+  }
+
+  /** Writes every queued decision, oldest first; whether there was any (guarded by this). */
+  private boolean drain() {
+    boolean any = false;
+    for (Queued decision = queue.poll(); decision != null; decision = queue.poll()) {
+      queued.decrementAndGet();
+      writeLine(decision);
+      any = true;
+    }
+    return any;
+  }
+
+  /** One line to {@link #out}: formatted whole first, so a failure never leaves half a line (guarded by this). */
+  private void writeLine(Queued decision) {
+    try {
+      lines.format(decision);
+    } catch (IOException | RuntimeException e) {
+      log.warning("cannot format decision " + decision.decisionId() + " for the decision log " + target + ": " + e);
+      return;
+    }
+    try {
+      lines.writeTo(out);
+    } catch (IOException | RuntimeException e) {
+      log.warning("cannot write decision " + decision.decisionId() + " to the decision log " + target + ": " + e);
+    }
+  }
+
+  private void flush() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      log.warning("cannot write the decision log " + target + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Formats decisions as lines into one reusable buffer through one generator, so a line
+   * allocates no parser state; a generator a failure left mid-object is replaced.
+   */
+  private static final class LineWriter {
+    private final CharArrayWriter buffer = new CharArrayWriter(1024);
+    private JsonGenerator json;
+
+    void format(Queued decision) throws IOException {
+      buffer.reset();
+      if (json == null) {
+        json = EventJson.MAPPER.getFactory().createGenerator(buffer)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .setRootValueSeparator(null);
       }
       try {
-        line(json, time, decisionId, outcome);
-        if (flushEachLine) {
-          json.flush();
-        } else {
-          dirty = true;
-        }
+        line(json, InstantText.of(decision.time()), decision.decisionId(), decision.outcome());
+        json.flush();
       } catch (IOException | RuntimeException e) {
-        log.warning("cannot write decision " + decisionId + " to the decision log " + target + ": " + e);
+        json = null;
+        throw e;
       }
+    }
+
+    /** The line {@link #format} made. */
+    void writeTo(Writer out) throws IOException {
+      buffer.writeTo(out);
     }
   }
 
@@ -150,11 +231,11 @@ public final class DecisionLog implements AutoCloseable {
     ObjectNode json = outcome.callJson();
     if (json.has("args")) {
       g.writeFieldName("args");
-      g.writeTree(json.get("args"));
+      JsonTrees.write(g, json.get("args"));
     }
     if (json.has("time")) {
       g.writeFieldName("time");
-      g.writeTree(json.get("time"));
+      JsonTrees.write(g, json.get("time"));
     }
     g.writeEndObject();
     Decision decision = outcome.decision();
@@ -192,7 +273,7 @@ public final class DecisionLog implements AutoCloseable {
       for (Map.Entry<String, List<Value>> e : decision.alternatives().entrySet()) {
         g.writeArrayFieldStart(e.getKey());
         for (Value v : e.getValue()) {
-          g.writeTree(Json.toNode(v));
+          JsonTrees.write(g, Json.toNode(v));
         }
         g.writeEndArray();
       }
@@ -210,31 +291,25 @@ public final class DecisionLog implements AutoCloseable {
     g.writeRaw('\n');
   }
 
-  private synchronized void flushIfDirty() {
-    if (!dirty || closed) {
-      return;
-    }
-    dirty = false;
-    try {
-      json.flush();
-    } catch (IOException e) {
-      log.warning("cannot write the decision log " + target + ": " + e.getMessage());
-    }
-  }
-
-  /** Flushes what is buffered, then closes the target (standard output stays open). */
+  /** Writes what is queued and flushes, then closes the target (standard output stays open). */
   @Override
   public void close() {
     if (flusher != null) {
       flusher.shutdown();
+      try {
+        flusher.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      drain();
       try {
-        json.flush();
+        out.flush();
         if (closeOut) {
           out.close();
         }

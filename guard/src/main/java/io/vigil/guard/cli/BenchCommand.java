@@ -125,6 +125,11 @@ final class BenchCommand extends Verb {
           + "sidecar answers each connection on one transport thread, so one connection uses at most one of its cores.")
   int connections;
 
+  @Option(names = "--latency-log", paramLabel = "FILE",
+      description = "With --target: write every measured check as a line 'scheduled sent answered' (microseconds from "
+          + "the start of the measurement), to see whether slow checks come alone or in stalls, and on which side.")
+  Path latencyLog;
+
   @Option(names = "--policy-name", defaultValue = "retail", paramLabel = "NAME", description = "With --target: the loaded policy to bind sessions to (default retail).")
   String policyName;
 
@@ -337,6 +342,9 @@ final class BenchCommand extends Verb {
       CheckLoad load = new CheckLoad(stubs, requests, start + warmupNanos,
           start + warmupNanos + measureNanos, rate, stream, timer);
       CheckLoad.Result result = load.run(start);
+      if (latencyLog != null) {
+        writeLatencyLog(result.times(), start + warmupNanos);
+      }
       double seconds = measureNanos / 1e9;
       long[] all = result.latencies();
       out().printf(Locale.ROOT, "throughput: %,.0f decisions/s (%,d in %.1f s)%n", all.length / seconds, all.length, seconds);
@@ -371,7 +379,8 @@ final class BenchCommand extends Verb {
    * checks delayed while the sidecar was still compiling do not count against it.
    */
   private static final class CheckLoad {
-    record Result(long[] latencies, long[] serviceLatencies, long denied, long errors, long late) {}
+    /** {@code times}: per measured check {scheduled, sent, answered} in System.nanoTime. */
+    record Result(long[] latencies, long[] serviceLatencies, long denied, long errors, long late, long[][] times) {}
 
     /** The sessions' stubs, one per connection; session s uses stubs[s % n]. */
     private final List<GuardGrpc.GuardStub> stubs;
@@ -416,7 +425,12 @@ final class BenchCommand extends Verb {
       long denied = 0;
       long errors = 0;
       long late = 0;
+      List<long[]> times = new ArrayList<>();
       for (SessionLoop loop : loops) {
+        for (int i = 0; i < loop.measured; i++) {
+          long answered = loop.sentAt[i] + loop.service[i];
+          times.add(new long[] {answered - loop.latencies[i], loop.sentAt[i], answered});
+        }
         all = concat(all, loop.latencies, loop.measured);
         service = concat(service, loop.service, loop.measured);
         denied += loop.denied;
@@ -425,7 +439,7 @@ final class BenchCommand extends Verb {
       }
       Arrays.sort(all);
       Arrays.sort(service);
-      return new Result(all, service, denied, errors, late);
+      return new Result(all, service, denied, errors, late, times.toArray(new long[0][]));
     }
 
     private static long[] concat(long[] a, long[] b, int n) {
@@ -447,6 +461,7 @@ final class BenchCommand extends Verb {
       private Verdict verdict;
       private long[] latencies = new long[1 << 12];
       private long[] service = new long[1 << 12];
+      private long[] sentAt = new long[1 << 12];
       private int measured;
       private long denied;
       private long errors;
@@ -539,7 +554,9 @@ final class BenchCommand extends Verb {
           if (measured == latencies.length) {
             latencies = Arrays.copyOf(latencies, measured * 2);
             service = Arrays.copyOf(service, measured * 2);
+            sentAt = Arrays.copyOf(sentAt, measured * 2);
           }
+          sentAt[measured] = sent;
           latencies[measured] = now - scheduled;
           service[measured] = now - sent;
           measured++;
@@ -564,6 +581,19 @@ final class BenchCommand extends Verb {
         sendAtSchedule();
       }
     }
+  }
+
+  /** One line per measured check: scheduled, sent and answered, microseconds from {@code origin}, in schedule order. */
+  private void writeLatencyLog(long[][] times, long origin) throws java.io.IOException {
+    long[][] sorted = times.clone();
+    Arrays.sort(sorted, java.util.Comparator.comparingLong(t -> t[0]));
+    try (java.io.BufferedWriter w = Files.newBufferedWriter(latencyLog)) {
+      w.write("# scheduled sent answered (microseconds from the start of the measurement)\n");
+      for (long[] t : sorted) {
+        w.write((t[0] - origin) / 1000 + " " + (t[1] - origin) / 1000 + " " + (t[2] - origin) / 1000 + "\n");
+      }
+    }
+    out().println("latency log: " + latencyLog + " (" + sorted.length + " checks)");
   }
 
   static long parseDuration(String text) {

@@ -25,8 +25,8 @@ import java.util.function.Function;
  * history runs inside {@link EventStore#inSession} (the store's per-session lock, shared by every
  * replica), after taking this process's lock for the session (so threads of one process queue
  * here, not in the store). Inside, the cache first catches up with events other processes
- * appended, then the operation decides and appends; appended events enter the cache on the next
- * operation, read back from the store, so the cache only ever holds committed events.
+ * appended, then the operation decides and appends; the events it appended enter the cache once
+ * the store has committed them, so the cache only ever holds committed events.
  */
 public final class Session {
   private final String id;
@@ -166,7 +166,8 @@ public final class Session {
       throw new GuardException(GuardException.Code.CANCELLED, "", "interrupted");
     }
     try {
-      return store.inSession(id, tx -> {
+      OwnAppends appends = new OwnAppends();
+      T result = store.inSession(id, tx -> {
         PolicyDecider decider = policy.decider();
         if (monitor == null || monitor.plan() != decider.monitorPlan()) {
           if (now) {
@@ -177,10 +178,76 @@ public final class Session {
           length = 0;
         }
         catchUp(tx);
-        return work.apply(tx);
+        return work.apply(appends.watching(tx));
       });
+      appends.enter();
+      return result;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * The events an operation appended, taken into the monitor once the store has committed them
+   * (so the monitor only ever holds committed events, and the store need not be read again for
+   * them: a file store keeps no event text in memory).
+   */
+  private final class OwnAppends {
+    private List<String> json = List.of();
+    private List<Long> seqs = List.of();
+
+    EventStore.SessionTx watching(EventStore.SessionTx tx) {
+      return new EventStore.SessionTx() {
+        @Override
+        public SessionInfo info() {
+          return tx.info();
+        }
+
+        @Override
+        public long length() {
+          return tx.length();
+        }
+
+        @Override
+        public List<StoredEvent> events(long fromSeq) {
+          return tx.events(fromSeq);
+        }
+
+        @Override
+        public List<Long> append(List<String> eventsJson) {
+          List<Long> appended = tx.append(eventsJson);
+          json = concat(json, eventsJson);
+          seqs = concat(seqs, appended);
+          return appended;
+        }
+      };
+    }
+
+    /** Called after the commit, still under this process's lock of the session. */
+    void enter() {
+      try {
+        for (int i = 0; i < json.size(); i++) {
+          if (seqs.get(i) != length) {
+            throw new IllegalStateException("session " + id + ": appended event " + seqs.get(i) + " after " + length);
+          }
+          monitor.append(TraceReader.event(EventJson.stored(json.get(i)), "session " + id, (int) length + 1));
+          length++;
+        }
+      } catch (RuntimeException e) {
+        // the events are committed, so the operation succeeded: the next one rebuilds the monitor from the store
+        java.util.logging.Logger.getLogger(Session.class.getName()).warning(
+            "session " + id + ": rebuilding its monitor: " + e.getMessage());
+        monitor = null;
+      }
+    }
+
+    private static <E> List<E> concat(List<E> a, List<E> b) {
+      if (a.isEmpty()) {
+        return b;
+      }
+      List<E> all = new java.util.ArrayList<>(a);
+      all.addAll(b);
+      return all;
     }
   }
 

@@ -2,7 +2,6 @@ package io.vigil.guard.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,34 +10,72 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
- * A store whose sessions live in this process's memory, each with its own lock; subclasses make
- * creations and appends durable ({@link #persistCreate}, {@link #persistAppend}) and may load
- * sessions lazily ({@link #loadSession}). Serializes per session only within this process.
+ * A store whose sessions are known to this process, each with its own lock; subclasses make
+ * creations and appends durable ({@link #persistCreate}, {@link #persistAppend}), decide how a
+ * session's events are held ({@link Events}: whole in memory, or where they lie in a file) and
+ * may load sessions lazily ({@link #loadSession}). Serializes per session only within this
+ * process.
  */
 abstract class AbstractEventStore implements EventStore {
   /** Session ids: safe as file names and in URLs. */
   static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-  /** One session's state. {@code events} only grows; it is read under {@code lock} or copied. */
+  /** One session's state. Its events only grow. */
   static final class State {
     final SessionInfo info;
-    final List<StoredEvent> events;
+    final Events events;
     final ReentrantLock lock = new ReentrantLock();
 
-    State(SessionInfo info, List<StoredEvent> events) {
+    State(SessionInfo info, Events events) {
       this.info = info;
-      this.events = Collections.synchronizedList(new ArrayList<>(events));
+      this.events = events;
+    }
+  }
+
+  /**
+   * A session's committed events as the store keeps them in this process. Thread-safe: read
+   * without the session's lock (a snapshot), grown by {@link #persistAppend} under it.
+   */
+  abstract static class Events {
+    abstract int size();
+
+    /** The events with {@code seq >= from}, in order: a consistent snapshot, never a torn append. */
+    abstract List<StoredEvent> from(int from);
+  }
+
+  /** Events held whole in memory. */
+  static final class ListEvents extends Events {
+    private final List<StoredEvent> list = new ArrayList<>();
+
+    @Override
+    synchronized int size() {
+      return list.size();
+    }
+
+    @Override
+    synchronized List<StoredEvent> from(int from) {
+      return List.copyOf(list.subList(Math.min(from, list.size()), list.size()));
+    }
+
+    synchronized void add(List<StoredEvent> appended) {
+      list.addAll(appended);
     }
   }
 
   private final Map<String, State> sessions = new ConcurrentHashMap<>();
   private final Object createLock = new Object();
 
-  /** Makes a new session durable; throws AlreadyExists when the store holds it already. */
-  abstract void persistCreate(SessionInfo info);
+  /**
+   * Makes a new session durable; throws AlreadyExists when the store holds it already. Returns
+   * the holder of its events.
+   */
+  abstract Events persistCreate(SessionInfo info);
 
-  /** Makes appended events durable (after the {@code previous} ones) before returning. */
-  abstract void persistAppend(State state, long previousLength, List<StoredEvent> appended);
+  /**
+   * Makes appended events durable (after the ones {@code state} holds) and then adds them to
+   * {@code state.events}, before returning; adds nothing when it throws.
+   */
+  abstract void persistAppend(State state, List<StoredEvent> appended);
 
   /** A session that is stored but not yet in memory; empty when there is none. */
   Optional<State> loadSession(String sessionId) {
@@ -83,8 +120,7 @@ abstract class AbstractEventStore implements EventStore {
         throw new StoreException.AlreadyExists(sessionId);
       }
       SessionInfo info = new SessionInfo(sessionId, policy, labels, Instant.now(), 0);
-      persistCreate(info);
-      sessions.put(sessionId, new State(info, List.of()));
+      sessions.put(sessionId, new State(info, persistCreate(info)));
       return info;
     }
   }
@@ -113,10 +149,7 @@ abstract class AbstractEventStore implements EventStore {
   @Override
   public List<StoredEvent> events(String sessionId, long fromSeq) {
     State state = state(sessionId).orElseThrow(() -> new StoreException.NotFound(sessionId));
-    synchronized (state.events) {
-      int from = (int) Math.min(Math.max(0, fromSeq), state.events.size());
-      return List.copyOf(state.events.subList(from, state.events.size()));
-    }
+    return state.events.from((int) Math.min(Math.max(0, fromSeq), Integer.MAX_VALUE));
   }
 
   @Override
@@ -127,9 +160,7 @@ abstract class AbstractEventStore implements EventStore {
       Tx tx = new Tx(state);
       T result = work.run(tx);
       if (!tx.pending.isEmpty()) {
-        long previous = state.events.size();
-        persistAppend(state, previous, tx.pending);
-        state.events.addAll(tx.pending);
+        persistAppend(state, tx.pending);
       }
       return result;
     } finally {
@@ -157,10 +188,7 @@ abstract class AbstractEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> events(long fromSeq) {
-      synchronized (state.events) {
-        int from = (int) Math.min(Math.max(0, fromSeq), state.events.size());
-        return List.copyOf(state.events.subList(from, state.events.size()));
-      }
+      return state.events.from((int) Math.min(Math.max(0, fromSeq), Integer.MAX_VALUE));
     }
 
     @Override

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * FileChannel#force}) before it is acknowledged; a new session file is written to a temporary
  * name, forced, renamed and its directory forced. On load a torn last line (a crash during a
  * write, never acknowledged) and any lines of an append without its commit line are cut off.
+ * In memory a session keeps only where each event's line starts ({@link FileEvents}); its events
+ * are read back from the file when they are asked for.
  *
  * <p>One process at a time: the store takes an exclusive lock on {@code DIR/LOCK} (released by the
  * OS when the process dies, also on {@code kill -9}). Several replicas share sessions through a
@@ -84,7 +86,7 @@ public final class FileEventStore extends AbstractEventStore {
   }
 
   @Override
-  void persistCreate(SessionInfo info) {
+  Events persistCreate(SessionInfo info) {
     Path target = file(info.id());
     if (Files.exists(target)) {
       throw new StoreException.AlreadyExists(info.id());
@@ -97,9 +99,10 @@ public final class FileEventStore extends AbstractEventStore {
     header.put("created_at", info.createdAt().toString());
     Path temp = sessionsDir.resolve("." + info.id() + ".tmp");
     try {
+      byte[] headerLine = (mapper.writeValueAsString(header) + "\n").getBytes(StandardCharsets.UTF_8);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-        writeFully(channel, (mapper.writeValueAsString(header) + "\n").getBytes(StandardCharsets.UTF_8));
+        writeFully(channel, headerLine);
         channel.force(true);
       }
       try {
@@ -108,29 +111,40 @@ public final class FileEventStore extends AbstractEventStore {
         Files.move(temp, target);
       }
       forceDirectory(sessionsDir);
+      return new FileEvents(target, new long[8], 0, headerLine.length);
     } catch (IOException e) {
       throw new StoreException("cannot create session " + info.id() + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  void persistAppend(State state, long previousLength, List<StoredEvent> appended) {
-    StringBuilder lines = new StringBuilder();
+  void persistAppend(State state, List<StoredEvent> appended) {
+    byte[][] lines = new byte[appended.size()][];
+    int total = 0;
     for (int i = 0; i < appended.size(); i++) {
       StoredEvent event = appended.get(i);
-      lines.append("{\"seq\":").append(event.seq())
+      StringBuilder line = new StringBuilder(event.json().length() + 64);
+      line.append("{\"seq\":").append(event.seq())
           .append(",\"at\":\"").append(event.recordedAt()).append('"');
       if (i == appended.size() - 1) {
-        lines.append(",\"commit\":true");
+        line.append(",\"commit\":true");
       }
-      lines.append(",\"event\":").append(event.json()).append("}\n");
+      line.append(",\"event\":").append(event.json()).append("}\n");
+      lines[i] = line.toString().getBytes(StandardCharsets.UTF_8);
+      total += lines[i].length;
     }
-    byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer bytes = ByteBuffer.allocate(total);
+    for (byte[] line : lines) {
+      bytes.put(line);
+    }
+    bytes.flip();
     try (FileChannel channel = FileChannel.open(file(state.info.id()), StandardOpenOption.WRITE)) {
       long size = channel.size();
       channel.position(size);
       try {
-        writeFully(channel, bytes);
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
         channel.force(false);
       } catch (IOException e) {
         // Not acknowledged: take the partial lines back so memory and file agree.
@@ -142,6 +156,13 @@ public final class FileEventStore extends AbstractEventStore {
         }
         throw e;
       }
+      long[] starts = new long[lines.length];
+      long at = size;
+      for (int i = 0; i < lines.length; i++) {
+        starts[i] = at;
+        at += lines[i].length;
+      }
+      ((FileEvents) state.events).committed(starts, at); // made by persistCreate or loadSession
     } catch (IOException e) {
       throw new StoreException("cannot append to session " + state.info.id() + ": " + e.getMessage(), e);
     }
@@ -155,7 +176,8 @@ public final class FileEventStore extends AbstractEventStore {
     }
     try {
       byte[] bytes = Files.readAllBytes(path);
-      List<StoredEvent> events = new ArrayList<>();
+      long[] starts = new long[16];
+      int count = 0;
       SessionInfo info = null;
       int start = 0;
       long goodEnd = 0;
@@ -173,22 +195,24 @@ public final class FileEventStore extends AbstractEventStore {
           if (end == bytes.length - 1) {
             break; // torn (a newline from a later partial write): ignore
           }
-          throw new StoreException(path + ":" + (events.size() + 2) + ": corrupt line: " + e.getOriginalMessage());
+          throw new StoreException(path + ":" + (count + 2) + ": corrupt line: " + e.getOriginalMessage());
         }
         if (info == null) {
           info = header(node, sessionId, path);
         } else {
           long seq = node.path("seq").asLong(-1);
-          if (seq != events.size() || !node.path("event").isObject()) {
-            throw new StoreException(path + ":" + (events.size() + 2) + ": expected event " + events.size());
+          if (seq != count || !node.path("event").isObject() || !node.path("at").isTextual()) {
+            throw new StoreException(path + ":" + (count + 2) + ": expected event " + count);
           }
-          events.add(new StoredEvent(seq, mapper.writeValueAsString(node.get("event")),
-              Instant.parse(node.path("at").asText())));
+          if (count == starts.length) {
+            starts = java.util.Arrays.copyOf(starts, count * 2);
+          }
+          starts[count++] = start;
         }
         start = end + 1;
-        if (events.isEmpty() || node.path("commit").asBoolean(false)) {
+        if (count == 0 || node.path("commit").asBoolean(false)) {
           goodEnd = start;
-          committed = events.size();
+          committed = count;
         }
       }
       if (info == null) {
@@ -196,14 +220,13 @@ public final class FileEventStore extends AbstractEventStore {
       }
       if (goodEnd < bytes.length) {
         // A crash during an append that was never acknowledged: drop its lines (all or nothing).
-        events.subList(committed, events.size()).clear();
         log.warning(path + ": cutting off an unfinished append (" + (bytes.length - goodEnd) + " bytes)");
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
           channel.truncate(goodEnd);
           channel.force(false);
         }
       }
-      return Optional.of(new State(info, events));
+      return Optional.of(new State(info, new FileEvents(path, starts, committed, goodEnd)));
     } catch (IOException e) {
       throw new StoreException("cannot read session " + sessionId + ": " + e.getMessage(), e);
     }
@@ -258,7 +281,11 @@ public final class FileEventStore extends AbstractEventStore {
     }
   }
 
-  /** Events are read from memory; an append writes and forces the session's file. */
+  /**
+   * A unit that only decides reads nothing from disk (the sidecar's sessions take their own
+   * appends into their monitors, and nobody else writes this store); an append writes and forces
+   * the session's file.
+   */
   @Override
   public boolean blocks(boolean appends) {
     return appends;

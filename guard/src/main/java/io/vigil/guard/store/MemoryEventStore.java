@@ -5,10 +5,14 @@ import java.util.List;
 /** Sessions in memory only: for tests and throwaway sidecars ({@code --store memory}). */
 public final class MemoryEventStore extends AbstractEventStore {
   @Override
-  void persistCreate(SessionInfo info) {}
+  Events persistCreate(SessionInfo info) {
+    return new ListEvents();
+  }
 
   @Override
-  void persistAppend(State state, long previousLength, List<StoredEvent> appended) {}
+  void persistAppend(State state, List<StoredEvent> appended) {
+    ((ListEvents) state.events).add(appended); // made by persistCreate above
+  }
 
   @Override
   public boolean blocks(boolean appends) {

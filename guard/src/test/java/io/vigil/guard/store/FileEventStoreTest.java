@@ -108,4 +108,41 @@ class FileEventStoreTest {
       assertEquals(1, wins);
     }
   }
+
+  @Test
+  void eventsAreReadBackFromTheFileExactlyAsAppended() {
+    // numbers as written (no double rounding), non-ASCII text, escapes, and an event text that
+    // itself contains the line format's field names
+    List<String> events = List.of(
+        "{\"type\":\"tool_result\",\"id\":\"c1\",\"tool\":\"t\",\"output\":{\"amount\":12345678901234567.890,\"n\":1E+3}}",
+        msg("caf\u00e9 \\\" \u2603 ,\\\"event\\\":{} ,\\\"at\\\":\\\"x"),
+        "{\"type\":\"user_message\",\"text\":\"yes\",\"time\":\"2024-05-15T15:00:00Z\"}");
+    try (EventStore store = FileEventStore.open(dir)) {
+      store.create("s", "p", Map.of());
+      store.append("s", events.subList(0, 2));
+      store.append("s", events.subList(2, 3));
+      assertEquals(events, store.events("s", 0).stream().map(StoredEvent::json).toList());
+      assertEquals(events.subList(1, 3), store.inSession("s", tx -> tx.events(1)).stream().map(StoredEvent::json).toList());
+      assertEquals(List.of(1L, 2L), store.events("s", 1).stream().map(StoredEvent::seq).toList());
+      assertEquals(List.of(), store.events("s", 3));
+    }
+    try (EventStore store = FileEventStore.open(dir)) {
+      assertEquals(events, store.events("s", 0).stream().map(StoredEvent::json).toList(), "the same after a reopen");
+      store.append("s", List.of(msg("d")));
+      assertEquals(msg("d"), store.events("s", 3).get(0).json());
+    }
+  }
+
+  @Test
+  void aSessionKeepsNoEventTextInMemory() throws Exception {
+    try (EventStore store = FileEventStore.open(dir)) {
+      store.create("s", "p", Map.of());
+      store.append("s", List.of(msg("kept on disk only")));
+      Path file = dir.resolve("sessions/s.jsonl");
+      String text = Files.readString(file);
+      // rewrite the event's text in place, same length: a store that read memory would not see it
+      Files.writeString(file, text.replace("kept on disk only", "changed on disk!!"));
+      assertEquals(msg("changed on disk!!"), store.events("s", 0).get(0).json());
+    }
+  }
 }
