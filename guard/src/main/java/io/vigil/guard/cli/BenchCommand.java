@@ -18,6 +18,7 @@ import io.vigil.guard.v1.SessionResponse;
 import io.vigil.guard.v1.Verdict;
 import io.vigil.solver.PolicyDecider;
 import io.vigil.solver.bench.InProcessBench;
+import io.vigil.guard.bench.SidecarMemoryProbe;
 import io.vigil.solver.bench.MemoryProbe;
 import io.vigil.solver.bench.RetailWorkload;
 import io.vigil.solver.monitor.Monitor;
@@ -90,6 +91,11 @@ final class BenchCommand extends Verb {
 
   @Option(names = "--memory-events", defaultValue = "20", paramLabel = "N", description = "Events per idle session (default 20).")
   int memoryEvents;
+
+  @Option(names = "--memory-store", defaultValue = "file", paramLabel = "file|memory|monitor",
+      description = "What holds the idle sessions: the sidecar's session layer over the embedded file store (default) or "
+          + "the memory store, or bare monitors (the decision state alone).")
+  String memoryStore;
 
   @Option(names = "--memory-heap", defaultValue = "1g", paramLabel = "SIZE", description = "-Xmx of the memory child JVM (default 1g).")
   String memoryHeap;
@@ -250,13 +256,22 @@ final class BenchCommand extends Verb {
 
   private void memory() throws Exception {
     out().println();
-    out().println("(c) memory: " + memorySessions + " idle sessions of " + memoryEvents + " events (compact monitors, as the sidecar keeps them: events with outputs cut to what the rules read, indexes from 32 events), "
-        + "child JVM -Xmx" + memoryHeap + ", heap used after full GC");
+    List<String> probe = switch (memoryStore) {
+      case "file", "memory" -> List.of(SidecarMemoryProbe.class.getName(), policy.toString(), "" + memorySessions,
+          "" + memoryEvents, memoryStore);
+      case "monitor" -> List.of(MemoryProbe.class.getName(), policy.toString(), "" + memorySessions, "" + memoryEvents);
+      default -> throw new CliException("--memory-store must be file, memory or monitor, not '" + memoryStore + "'");
+    };
+    out().println("(c) memory: " + memorySessions + " idle sessions of " + memoryEvents + " events, "
+        + (memoryStore.equals("monitor") ? "bare compact monitors (the decision state alone)"
+            : "recorded through the sidecar's session layer over the " + memoryStore + " store (each session: its "
+                + "compact monitor, whose events keep of tool outputs only what the rules read, and what the store keeps)")
+        + ", child JVM -Xmx" + memoryHeap + ", heap used after full GC");
     out().flush();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = List.of(java.toString(), "-Xmx" + memoryHeap, "-Xms" + memoryHeap, "-XX:+UseG1GC",
-        "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(),
-        policy.toString(), "" + memorySessions, "" + memoryEvents);
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + memoryHeap, "-Xms" + memoryHeap,
+        "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path")));
+    command.addAll(probe);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -111,7 +111,8 @@ public final class FileEventStore extends AbstractEventStore {
         Files.move(temp, target);
       }
       forceDirectory(sessionsDir);
-      return new FileEvents(target, new long[8], 0, headerLine.length);
+      String id = info.id();
+      return new FileEvents(() -> file(id), new long[8], 0, headerLine.length);
     } catch (IOException e) {
       throw new StoreException("cannot create session " + info.id() + ": " + e.getMessage(), e);
     }
@@ -226,7 +227,8 @@ public final class FileEventStore extends AbstractEventStore {
           channel.force(false);
         }
       }
-      return Optional.of(new State(info, new FileEvents(path, starts, committed, goodEnd)));
+      return Optional.of(new State(info, new FileEvents(() -> file(sessionId),
+          java.util.Arrays.copyOf(starts, committed), committed, goodEnd)));
     } catch (IOException e) {
       throw new StoreException("cannot read session " + sessionId + ": " + e.getMessage(), e);
     }

@@ -23,14 +23,15 @@ final class FileEvents extends AbstractEventStore.Events {
   private static final String AT = ",\"at\":\"";
   private static final String EVENT = ",\"event\":";
 
-  private final Path file;
+  /** The session's file, made when it is read: kept, it would cost an idle session more than its offsets. */
+  private final java.util.function.Supplier<Path> file;
   /** Where each event's line starts (guarded by this). */
   private long[] starts;
   private int size;
   /** Where the last committed line ends (guarded by this). */
   private long end;
 
-  FileEvents(Path file, long[] starts, int size, long end) {
+  FileEvents(java.util.function.Supplier<Path> file, long[] starts, int size, long end) {
     this.file = file;
     this.starts = starts;
     this.size = size;
@@ -71,7 +72,7 @@ final class FileEvents extends AbstractEventStore.Events {
       int offset = (int) (start - first);
       int newline = indexOf(bytes, offset);
       if (newline < 0) {
-        throw new StoreException(file + ": the event line at byte " + start + " has no end");
+        throw new StoreException(file.get() + ": the event line at byte " + start + " has no end");
       }
       events.add(parse(new String(bytes, offset, newline - offset, StandardCharsets.UTF_8), from + events.size()));
     }
@@ -80,17 +81,17 @@ final class FileEvents extends AbstractEventStore.Events {
 
   private byte[] read(long from, long to) {
     if (to - from > Integer.MAX_VALUE - 16) {
-      throw new StoreException(file + ": " + (to - from) + " bytes of events are too many to read at once");
+      throw new StoreException(file.get() + ": " + (to - from) + " bytes of events are too many to read at once");
     }
     ByteBuffer buffer = ByteBuffer.allocate((int) (to - from));
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(file.get(), StandardOpenOption.READ)) {
       while (buffer.hasRemaining()) {
         if (channel.read(buffer, from + buffer.position()) < 0) {
-          throw new StoreException(file + ": ends at byte " + (from + buffer.position()) + ", before its events do");
+          throw new StoreException(file.get() + ": ends at byte " + (from + buffer.position()) + ", before its events do");
         }
       }
     } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new StoreException("cannot read " + file.get() + ": " + e.getMessage(), e);
     }
     return buffer.array();
   }
@@ -124,7 +125,7 @@ final class FileEvents extends AbstractEventStore.Events {
       return new StoredEvent(seq, line.substring(event + EVENT.length(), line.length() - 1),
           Instant.parse(line.substring(comma + AT.length(), atEnd)));
     } catch (IllegalArgumentException | DateTimeParseException e) {
-      throw new StoreException(file + ": corrupt event line (" + e.getMessage() + ")");
+      throw new StoreException(file.get() + ": corrupt event line (" + e.getMessage() + ")");
     }
   }
 }

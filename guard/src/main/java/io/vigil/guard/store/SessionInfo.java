@@ -8,7 +8,8 @@ import java.util.TreeMap;
 public record SessionInfo(
     String id, String policy, Map<String, String> labels, Instant createdAt, long length) {
   public SessionInfo {
-    labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+    // sorted by key; no map of its own for a session without labels (most): every session keeps one
+    labels = labels.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
   }
 
   public SessionInfo withLength(long newLength) {

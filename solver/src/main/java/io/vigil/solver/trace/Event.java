@@ -38,8 +38,10 @@ public sealed interface Event {
       return error.isEmpty();
     }
 
-    public ToolResult withArgs(Map<String, Value> callArgs) {
-      return new ToolResult(id, tool, output, error, callArgs, time);
+    /** This result linked to the call it answers: the call's arguments, and its id and tool name shared. */
+    public ToolResult answering(ToolCall call) {
+      return new ToolResult(id == null || !id.equals(call.id()) ? id : call.id(),
+          tool.equals(call.tool()) ? call.tool() : tool, output, error, call.args(), time);
     }
   }
 

@@ -60,7 +60,7 @@ public final class TraceReader {
       case "tool_call":
         return new Event.ToolCall(
             text(node, "id", source, line, false),
-            text(node, "tool", source, line, true),
+            tool(node, source, line),
             args(node, source, line),
             time);
       case "tool_result":
@@ -68,7 +68,7 @@ public final class TraceReader {
         JsonNode output = node.get("output");
         if (!hasError && output != null && output.isTextual() && output.textValue().startsWith("Error:")) {
           // tau-bench environments report failures as an output text "Error: ..."
-          return new Event.ToolResult(text(node, "id", source, line, false), text(node, "tool", source, line, true),
+          return new Event.ToolResult(text(node, "id", source, line, false), tool(node, source, line),
               Optional.empty(), Optional.of(output.textValue()), Map.of(), time);
         }
         if (hasError && node.has("output") && !node.get("output").isNull()) {
@@ -76,7 +76,7 @@ public final class TraceReader {
         }
         return new Event.ToolResult(
             text(node, "id", source, line, false),
-            text(node, "tool", source, line, true),
+            tool(node, source, line),
             hasError ? Optional.empty() : Optional.of(output(node.get("output"))),
             hasError ? Optional.of(errorText(node.get("error"))) : Optional.empty(),
             Map.of(),
@@ -85,6 +85,14 @@ public final class TraceReader {
         throw new TraceFormatException(source, line, "type",
             "unknown event type '" + type + "' (expected user_message, assistant_message, tool_call or tool_result)");
     }
+  }
+
+  /**
+   * A tool's name, interned: a long-lived session holds one copy of each name instead of one per
+   * event (interned strings are collected when nothing uses them).
+   */
+  private static String tool(JsonNode node, String source, int line) {
+    return text(node, "tool", source, line, true).intern();
   }
 
   private static String text(JsonNode node, String field, String source, int line, boolean required) {
