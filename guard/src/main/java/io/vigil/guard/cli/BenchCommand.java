@@ -118,8 +118,8 @@ final class BenchCommand extends Verb {
 
   @Option(names = "--rate", defaultValue = "0", paramLabel = "CHECKS_PER_SECOND",
       description = "With --target: open loop at this many checks per second in all, spread over the sessions, latency "
-          + "counted from each check's scheduled time (default 0: closed loop, each session sends its next check when "
-          + "the previous answer arrives).")
+          + "counted from each check's scheduled time; the warm-up runs the same schedule, unmeasured (default 0: closed "
+          + "loop, each session sends its next check when the previous answer arrives).")
   double rate;
 
   @Option(names = "--stream", description = "With --target: send each session's checks over one Session stream "
@@ -390,8 +390,9 @@ final class BenchCommand extends Verb {
    * rate} per second in all, spread evenly over the sessions; latency counts from the scheduled
    * time, so a slow answer that delays the next check is not hidden (a check whose time has come
    * while its session's previous check is still open is sent as soon as that one is answered).
-   * The warm-up runs closed loop; the open-loop schedule starts with the measurement, so that
-   * checks delayed while the sidecar was still compiling do not count against it.
+   * The warm-up runs the same schedule unmeasured, so the measurement starts in the steady state
+   * of that load (not with the backlog a closed loop leaves, nor with a cold client); checks
+   * delayed while the sidecar was still compiling count only if the backlog outlasts the warm-up.
    */
   private static final class CheckLoad {
     /** {@code times}: per measured check {scheduled, sent, answered} in System.nanoTime. */
@@ -424,7 +425,8 @@ final class BenchCommand extends Verb {
     Result run(long start) throws InterruptedException {
       for (int s = 0; s < loops.length; s++) {
         loops[s] = new SessionLoop(stubs.get(s % stubs.size()), requests.get(s), intervalNanos * s / loops.length);
-        loops[s].scheduled = start;
+        loops[s].scheduled = intervalNanos > 0 ? start + loops[s].offset : start;
+        loops[s].open = intervalNanos > 0;
         if (streams) {
           loops[s].useStream();
         }
@@ -481,7 +483,7 @@ final class BenchCommand extends Verb {
       private long denied;
       private long errors;
       private long late;
-      /** This session's place in the open-loop schedule: it starts at measureFrom + offset. */
+      /** This session's place in the open-loop schedule: it starts at the run's start + offset. */
       private final long offset;
       private boolean open;
 
@@ -503,7 +505,7 @@ final class BenchCommand extends Verb {
         if (open && wait > 0) {
           timer.schedule(this::send, wait, TimeUnit.NANOSECONDS);
         } else {
-          if (open && wait < 0) {
+          if (open && wait < 0 && scheduled >= measureFrom) {
             late++;
           }
           send();
@@ -586,10 +588,6 @@ final class BenchCommand extends Verb {
           if (scheduled < now && v == null) {
             scheduled = now; // a failed call: do not burst to catch up
           }
-        } else if (intervalNanos > 0 && now >= measureFrom) {
-          open = true; // the first slot of this session's schedule that has not passed yet
-          long first = measureFrom + offset;
-          scheduled = now <= first ? first : first + ((now - first) / intervalNanos + 1) * intervalNanos;
         } else {
           scheduled = now;
         }
