@@ -81,6 +81,10 @@ public final class OracleLatencyBench {
     out.add(new Question("allowedValues: cancel reason", o -> o.allowedValues(cancelOfOrder, "reason")));
     out.add(new Question("decide: get_order_details", o -> o.decide("get_order_details", groundRead)));
     out.add(new Question("decide: cancel_pending_order", o -> o.decide("cancel_pending_order", groundCancel)));
+    // which orders could be cancelled is a question about every order id, also unseen ones: the
+    // evaluator and the completion search settle it when a seen order is pending, Z3 otherwise
+    PartialCall anyCancel = partial("cancel_pending_order", Map.of(), "order_id", "reason");
+    out.add(new Question("completable: tool name (cancel, 2 unknown)", o -> o.completable(anyCancel)));
     return out;
   }
 
