@@ -56,12 +56,28 @@ final class Z3Values {
 
   private final java.util.Map<String, com.microsoft.z3.ReExpr<SeqSort<CharSort>>> regexes = new java.util.HashMap<>();
 
-  /** Regexes are translated once per context: translation builds many terms. */
+  /** Regexes Z3 cannot express, with the reason, so that they are not translated again. */
+  private final java.util.Map<String, RegexTranslator.Unsupported> unsupported = new java.util.HashMap<>();
+
+  /**
+   * Regexes are translated once per context: translation builds many terms. One that cannot be
+   * translated (e.g. {@code \b}) fails the same way every time without being translated again:
+   * it used to be retried at every history position, most of a Z3 question's time.
+   */
   com.microsoft.z3.ReExpr<SeqSort<CharSort>> regex(String regex, boolean ignoreCase) {
     String key = (ignoreCase ? "i/" : "/") + regex;
     com.microsoft.z3.ReExpr<SeqSort<CharSort>> re = regexes.get(key);
     if (re == null) {
-      re = RegexTranslator.translate(ctx, regex, ignoreCase);
+      RegexTranslator.Unsupported failed = unsupported.get(key);
+      if (failed != null) {
+        throw failed;
+      }
+      try {
+        re = RegexTranslator.translate(ctx, regex, ignoreCase);
+      } catch (RegexTranslator.Unsupported e) {
+        unsupported.put(key, e);
+        throw e;
+      }
       regexes.put(key, re);
     }
     return re;
@@ -91,10 +107,21 @@ final class Z3Values {
     return ctx.mkString(out.toString());
   }
 
+  /** String literals built so far (messages and ids recur in every question about a session); emptied when full. */
+  private final java.util.Map<String, Expr<DatatypeSort<Object>>> strings = new java.util.HashMap<>();
+
   @SuppressWarnings("unchecked")
   Expr<DatatypeSort<Object>> literal(Value v) {
     if (v instanceof Value.Str s) {
-      return (Expr<DatatypeSort<Object>>) ctx.mkApp(vstr, string(ctx, s.value()));
+      Expr<DatatypeSort<Object>> cached = strings.get(s.value());
+      if (cached == null) {
+        if (strings.size() >= MAX_CACHED_CONTAINERS) {
+          strings.clear();
+        }
+        cached = (Expr<DatatypeSort<Object>>) ctx.mkApp(vstr, string(ctx, s.value()));
+        strings.put(s.value(), cached);
+      }
+      return cached;
     }
     if (v instanceof Value.Num n) {
       return (Expr<DatatypeSort<Object>>) ctx.mkApp(vnum, ctx.mkReal(n.value().toPlainString()));
@@ -108,17 +135,38 @@ final class Z3Values {
     return vabsent;
   }
 
+  /** At most this many lists and objects keep their Sym in {@link #containers}, strings their term in {@link #strings}. */
+  private static final int MAX_CACHED_CONTAINERS = 4096;
+
+  /**
+   * The Syms of lists and objects built so far, by identity: every question about a session
+   * encodes the same tool outputs again (they were most of a Z3 question's time after regexes).
+   * Values are immutable, and terms of one context serve any of its solvers. Emptied when full.
+   */
+  private final java.util.Map<Value, Sym> containers = new java.util.IdentityHashMap<>();
+
   /** A concrete value as a Sym: lists and objects keep their shape. */
   Sym sym(Value v) {
+    if (!(v instanceof Value.ListVal) && !(v instanceof Value.Obj)) {
+      return new Sym.Scalar(literal(v), v);
+    }
+    Sym cached = containers.get(v);
+    if (cached != null) {
+      return cached;
+    }
+    Sym built;
     if (v instanceof Value.ListVal l) {
-      return new Sym.Lst(l.elements().stream().map(this::sym).toList());
-    }
-    if (v instanceof Value.Obj o) {
+      built = new Sym.Lst(l.elements().stream().map(this::sym).toList());
+    } else {
       java.util.Map<String, Sym> fields = new java.util.LinkedHashMap<>();
-      o.fields().forEach((k, x) -> fields.put(k, sym(x)));
-      return new Sym.Obj(fields);
+      ((Value.Obj) v).fields().forEach((k, x) -> fields.put(k, sym(x)));
+      built = new Sym.Obj(fields);
     }
-    return new Sym.Scalar(literal(v), v);
+    if (containers.size() >= MAX_CACHED_CONTAINERS) {
+      containers.clear();
+    }
+    containers.put(v, built);
+    return built;
   }
 
   @SuppressWarnings("unchecked")
