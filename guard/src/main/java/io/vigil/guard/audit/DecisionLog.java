@@ -136,10 +136,21 @@ public final class DecisionLog implements AutoCloseable {
       return;
     }
     queue.add(decision);
+    if (closed) {
+      lateAfterClose(); // close() may have drained the queue before this line joined it
+      return;
+    }
     if (queued.incrementAndGet() >= MAX_QUEUED) {
       synchronized (this) {
         drain(); // the log thread fell behind: the caller helps rather than let the queue grow
       }
+    }
+  }
+
+  /** Lines queued after {@link #close} wrote the rest cannot be written any more: say so, not lose them silently. */
+  private synchronized void lateAfterClose() {
+    for (Queued decision = queue.poll(); decision != null; decision = queue.poll()) {
+      log.warning("decision " + decision.decisionId() + " came after the decision log " + target + " was closed");
     }
   }
 

@@ -125,6 +125,17 @@ class DecisionLogTest {
     assertEquals(List.of("d0", "d1", "d3", "d4", "d5"), ids, "every other line is whole and parses");
   }
 
+  @Test
+  void aDecisionAfterCloseIsNotWrittenAndDoesNotFail() {
+    StringWriter out = new StringWriter();
+    DecisionLog log = DecisionLog.to(out, "memory", Duration.ofMillis(5));
+    log.write("before", outcome("s", 0));
+    log.close();
+    log.write("after", outcome("s", 1));
+    assertEquals(1, out.toString().split("\n").length);
+    assertTrue(out.toString().contains("\"before\""));
+  }
+
   /** A writer whose next write fails, when told to. */
   private static final class FailingWriter extends Writer {
     final StringBuilder text = new StringBuilder();
