@@ -149,7 +149,12 @@ abstract class AbstractEventStore implements EventStore {
   @Override
   public List<StoredEvent> events(String sessionId, long fromSeq) {
     State state = state(sessionId).orElseThrow(() -> new StoreException.NotFound(sessionId));
-    return state.events.from((int) Math.min(Math.max(0, fromSeq), Integer.MAX_VALUE));
+    return state.events.from(index(fromSeq));
+  }
+
+  /** A sequence number as an index into a session's events (none below 0; past the end is past the end). */
+  private static int index(long fromSeq) {
+    return (int) Math.min(Math.max(0, fromSeq), Integer.MAX_VALUE);
   }
 
   @Override
@@ -188,7 +193,7 @@ abstract class AbstractEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> events(long fromSeq) {
-      return state.events.from((int) Math.min(Math.max(0, fromSeq), Integer.MAX_VALUE));
+      return state.events.from(index(fromSeq));
     }
 
     @Override

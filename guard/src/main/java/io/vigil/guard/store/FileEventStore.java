@@ -134,18 +134,15 @@ public final class FileEventStore extends AbstractEventStore {
       lines[i] = line.toString().getBytes(StandardCharsets.UTF_8);
       total += lines[i].length;
     }
-    ByteBuffer bytes = ByteBuffer.allocate(total);
-    for (byte[] line : lines) {
-      bytes.put(line);
+    byte[] bytes = new byte[total];
+    for (int i = 0, at = 0; i < lines.length; at += lines[i].length, i++) {
+      System.arraycopy(lines[i], 0, bytes, at, lines[i].length);
     }
-    bytes.flip();
     try (FileChannel channel = FileChannel.open(file(state.info.id()), StandardOpenOption.WRITE)) {
       long size = channel.size();
       channel.position(size);
       try {
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
+        writeFully(channel, bytes);
         channel.force(false);
       } catch (IOException e) {
         // Not acknowledged: take the partial lines back so memory and file agree.
@@ -259,7 +256,7 @@ public final class FileEventStore extends AbstractEventStore {
     return ids;
   }
 
-  private static int indexOf(byte[] bytes, byte b, int from) {
+  static int indexOf(byte[] bytes, byte b, int from) {
     for (int i = from; i < bytes.length; i++) {
       if (bytes[i] == b) {
         return i;

@@ -70,7 +70,7 @@ final class FileEvents extends AbstractEventStore.Events {
     List<StoredEvent> events = new ArrayList<>(lines.length);
     for (long start : lines) {
       int offset = (int) (start - first);
-      int newline = indexOf(bytes, offset);
+      int newline = FileEventStore.indexOf(bytes, (byte) '\n', offset);
       if (newline < 0) {
         throw new StoreException(file.get() + ": the event line at byte " + start + " has no end");
       }
@@ -94,15 +94,6 @@ final class FileEvents extends AbstractEventStore.Events {
       throw new StoreException("cannot read " + file.get() + ": " + e.getMessage(), e);
     }
     return buffer.array();
-  }
-
-  private static int indexOf(byte[] bytes, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (bytes[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /**

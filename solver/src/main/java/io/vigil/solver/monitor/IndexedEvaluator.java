@@ -37,27 +37,9 @@ final class IndexedEvaluator extends Evaluator {
     }
     if (plan.support() == null || !monitor.indexed()) {
       // newest first: the anchor of a since, and most once conditions, are recent
-      for (int j = hi - 1; j >= lo; j--) {
-        positions[e.var()] = j;
-        if (holds(e.body())) {
-          return true;
-        }
-      }
-      return false;
+      return scan(e.var(), e.body(), lo, hi, true) >= 0;
     }
-    Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
-    try {
-      Formula body = indexedBody(plan, e.body());
-      for (int j = cursor.next(); j >= 0; j = cursor.next()) {
-        positions[e.var()] = j;
-        if (holds(body)) {
-          return true;
-        }
-      }
-      return false;
-    } finally {
-      openCursors--;
-    }
+    return newest(plan, e.var(), e.body(), lo, hi, true) >= 0;
   }
 
   @Override
@@ -67,20 +49,7 @@ final class IndexedEvaluator extends Evaluator {
     if (plan == null || plan.support() == null || hi > monitor.size()) {
       return super.forallPos(a);
     }
-    int lo = Math.max(0, position(a.lo()));
-    Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
-    try {
-      Formula body = indexedBody(plan, a.body());
-      for (int j = cursor.next(); j >= 0; j = cursor.next()) {
-        positions[a.var()] = j;
-        if (!holds(body)) {
-          return false;
-        }
-      }
-      return true;
-    } finally {
-      openCursors--;
-    }
+    return newest(plan, a.var(), a.body(), Math.max(0, position(a.lo())), hi, false) < 0;
   }
 
   @Override
@@ -110,21 +79,31 @@ final class IndexedEvaluator extends Evaluator {
   private int latestBreak(Formula.ForallPos a, int lo, int hi) {
     MonitorPlan.QuantPlan plan = monitor.planOf(a);
     if (plan == null || plan.support() == null || !monitor.indexed()) {
-      for (int k = hi - 1; k >= lo; k--) {
-        positions[a.var()] = k;
-        if (!holds(a.body())) {
-          return k;
-        }
-      }
-      return -1;
+      return scan(a.var(), a.body(), lo, hi, false);
     }
+    return newest(plan, a.var(), a.body(), lo, hi, false);
+  }
+
+  /** The latest position j in [lo, hi) where {@code body} (with {@code var} at j) is {@code want}, else -1. */
+  private int scan(int var, Formula body, int lo, int hi, boolean want) {
+    for (int j = hi - 1; j >= lo; j--) {
+      positions[var] = j;
+      if (holds(body) == want) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /** As {@link #scan}, visiting only the positions the plan's indexes name, newest first. */
+  private int newest(MonitorPlan.QuantPlan plan, int var, Formula body, int lo, int hi, boolean want) {
     Monitor.Cursor cursor = cursor(plan.support(), lo, hi);
     try {
-      Formula body = indexedBody(plan, a.body());
-      for (int k = cursor.next(); k >= 0; k = cursor.next()) {
-        positions[a.var()] = k;
-        if (!holds(body)) {
-          return k;
+      Formula indexed = indexedBody(plan, body);
+      for (int j = cursor.next(); j >= 0; j = cursor.next()) {
+        positions[var] = j;
+        if (holds(indexed) == want) {
+          return j;
         }
       }
       return -1;

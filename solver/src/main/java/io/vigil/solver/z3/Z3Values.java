@@ -115,7 +115,7 @@ final class Z3Values {
     if (v instanceof Value.Str s) {
       Expr<DatatypeSort<Object>> cached = strings.get(s.value());
       if (cached == null) {
-        if (strings.size() >= MAX_CACHED_CONTAINERS) {
+        if (strings.size() >= MAX_CACHED_TERMS) {
           strings.clear();
         }
         cached = (Expr<DatatypeSort<Object>>) ctx.mkApp(vstr, string(ctx, s.value()));
@@ -136,7 +136,7 @@ final class Z3Values {
   }
 
   /** At most this many lists and objects keep their Sym in {@link #containers}, strings their term in {@link #strings}. */
-  private static final int MAX_CACHED_CONTAINERS = 4096;
+  private static final int MAX_CACHED_TERMS = 4096;
 
   /**
    * The Syms of lists and objects built so far, by identity: every question about a session
@@ -162,7 +162,7 @@ final class Z3Values {
       ((Value.Obj) v).fields().forEach((k, x) -> fields.put(k, sym(x)));
       built = new Sym.Obj(fields);
     }
-    if (containers.size() >= MAX_CACHED_CONTAINERS) {
+    if (containers.size() >= MAX_CACHED_TERMS) {
       containers.clear();
     }
     containers.put(v, built);
